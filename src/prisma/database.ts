@@ -1,0 +1,59 @@
+/**
+ * Database bootstrap helpers shared by the migration script, the CLI and the tests (plain TS).
+ */
+import pg from 'pg';
+import { maskUrl } from '../config/env';
+
+/** Thrown when PostgreSQL cannot be reached; the message is one line naming the masked URL. */
+export class DatabaseUnreachableError extends Error {
+  constructor(url: string, cause: unknown) {
+    super(`cannot reach PostgreSQL at ${maskUrl(url)}: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}
+
+/**
+ * Creates the database named in `url` when it does not exist, connecting to the server's
+ * `postgres` database to do so.
+ * @returns true when the database was created
+ * @throws DatabaseUnreachableError when the server cannot be reached
+ */
+export async function ensureDatabase(url: string): Promise<boolean> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new Error(`refusing unusual database name "${name}"`);
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+  } catch (e) {
+    throw new DatabaseUnreachableError(url, e);
+  }
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount) return false;
+    await client.query(`CREATE DATABASE "${name}"`);
+    return true;
+  } catch (e) {
+    // Two processes may race to create it; the loser sees duplicate_database (42P04).
+    if ((e as { code?: string }).code === '42P04') return false;
+    throw e;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Drops a database if it exists (tests only: the name must end in `_test`). */
+export async function dropTestDatabase(url: string): Promise<void> {
+  const name = decodeURIComponent(new URL(url).pathname.slice(1));
+  if (!name.endsWith('_test')) throw new Error(`refusing to drop "${name}": not a test database`);
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
