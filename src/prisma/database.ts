@@ -7,7 +7,32 @@ import { maskUrl } from '../config/env';
 /** Thrown when PostgreSQL cannot be reached; the message is one line naming the masked URL. */
 export class DatabaseUnreachableError extends Error {
   constructor(url: string, cause: unknown) {
-    super(`cannot reach PostgreSQL at ${maskUrl(url)}: ${cause instanceof Error ? cause.message : String(cause)}`);
+    super(`cannot reach PostgreSQL at ${maskUrl(url)}: ${oneLine(cause)}`);
+  }
+}
+
+/** The gist of a driver error on one line (Prisma wraps the driver's message in several lines). */
+function oneLine(cause: unknown): string {
+  const msg = cause instanceof Error ? cause.message : String(cause);
+  const inner = /Message: `([^`]+)`/.exec(msg)?.[1];
+  if (inner) return inner;
+  return msg.split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? 'unknown error';
+}
+
+/** Connects once and runs `SELECT 1`. @throws DatabaseUnreachableError (one line, password masked) */
+export async function assertDatabaseReachable(url: string, timeoutMs = 5000): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+  } catch (e) {
+    if ((e as { code?: string }).code === '3D000') {
+      throw new DatabaseUnreachableError(url, new Error(`${(e as Error).message}; run \`npm run db:migrate\` to create and migrate it`));
+    }
+    throw new DatabaseUnreachableError(url, e);
+  } finally {
+    await client.end().catch(() => undefined);
   }
 }
 

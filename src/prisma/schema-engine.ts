@@ -26,7 +26,7 @@ interface WasmEngine {
 }
 interface WasmModule {
   __wbg_set_wasm(exports: unknown): void;
-  SchemaEngine: { new (options: unknown, log: (msg: string) => void, adapter: object): Promise<WasmEngine> };
+  SchemaEngine: { ['new'](options: unknown, log: (msg: string) => void, adapter: object): Promise<WasmEngine> };
 }
 
 let wasmModule: Promise<WasmModule> | undefined;
@@ -39,7 +39,7 @@ function loadWasm(): Promise<WasmModule> {
     const dynamicImport = new Function('s', 'return import(s)') as (s: string) => Promise<WasmModule>;
     const bg = await dynamicImport(join(pkgDir, 'schema_engine_bg.js'));
     const bytes = readFileSync(join(pkgDir, 'schema_engine_bg.wasm'));
-    const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': bg as unknown as WebAssembly.ModuleImports });
+    const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': bg as unknown as Record<string, never> });
     bg.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as (() => void) | undefined)?.();
     return bg;

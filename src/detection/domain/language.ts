@@ -1,3 +1,4 @@
+import { CONFUSABLES } from './normalise';
 import type { LanguageGuess } from './types';
 
 type FrancAll = (text: string, options: { only: string[]; minLength?: number }) => Array<[string, number]>;
@@ -33,10 +34,20 @@ const FULL_CONFIDENCE_LETTERS = 80;
 
 const NOISE = /https?:\/\/\S+|www\.\S+|\S+@\S+|@[\w.]+|#\S+|[\d\p{P}\p{S}]+/gu;
 
+const LATIN = /\p{Script=Latin}/u;
+const CYR_GREEK = /[\p{Script=Cyrillic}\p{Script=Greek}]/u;
+
+/** A word mixing Latin with Cyrillic/Greek look-alikes ("Sаfе") is folded to Latin so it counts for its real script. */
+function foldMixedWord(word: string): string {
+  if (!LATIN.test(word) || !CYR_GREEK.test(word)) return word;
+  return [...word].map((ch) => CONFUSABLES[ch.toLowerCase()] ?? ch).join('');
+}
+
 /**
  * Identifies the language of a post with franc@5 restricted to the route languages.
  *
- * - URLs, handles, hashtags, digits, punctuation and symbols are removed first.
+ * - URLs, handles, hashtags, digits, punctuation and symbols are removed first; words mixing Latin with Cyrillic/Greek
+ *   look-alikes are folded to Latin.
  * - Mixed-script posts: the script with the most letters wins; only the words containing that script are passed to
  *   franc, with `only` = the route languages written in that script.
  * - Fewer than {@link MIN_LETTERS} letters of that script, or a script with no route language → `{ code: 'und', confidence: 0 }`.
@@ -46,7 +57,7 @@ const NOISE = /https?:\/\/\S+|www\.\S+|\S+@\S+|@[\w.]+|#\S+|[\d\p{P}\p{S}]+/gu;
  * Pure; never throws.
  */
 export function identifyLanguage(text: string): LanguageGuess {
-  const cleaned = text.normalize('NFKC').replace(NOISE, ' ');
+  const cleaned = text.normalize('NFKC').replace(NOISE, ' ').replace(/\S+/gu, foldMixedWord);
   let best: { name: string; re: RegExp; langs: string[] } | undefined;
   let bestCount = 0;
   for (const s of SCRIPTS) {

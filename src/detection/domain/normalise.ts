@@ -70,7 +70,7 @@ const CHAR_MAP: Readonly<Record<string, string>> = {
 };
 
 /** Cyrillic and Greek lower-case letters that look like Latin ones. */
-const CONFUSABLES: Readonly<Record<string, string>> = {
+export const CONFUSABLES: Readonly<Record<string, string>> = {
   а: 'a', в: 'b', е: 'e', ё: 'e', г: 'r', к: 'k', м: 'm', н: 'h', о: 'o', п: 'n', р: 'p', с: 'c', т: 't', у: 'y',
   х: 'x', ѕ: 's', і: 'i', ї: 'i', ј: 'j', ԁ: 'd', һ: 'h', ԛ: 'q', ԝ: 'w', ь: 'b', ӏ: 'l', ш: 'w',
   α: 'a', β: 'b', γ: 'y', ε: 'e', η: 'n', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x', ω: 'w',
@@ -213,8 +213,9 @@ function joinLetterSpacing(units: Unit[]): void {
  * @returns the normalised text with per-code-unit offsets into `original`
  */
 export function normalise(original: string): NormalisedText {
-  const units = clusters(original);
-  for (const u of units) u.out = mapCluster(u.out);
+  const units = clusters(original)
+    .map((u) => ({ ...u, out: mapCluster(u.out) }))
+    .filter((u) => u.out !== ''); // dropped characters must not separate the letters around them
   foldLookAlikes(units);
   joinLetterSpacing(units);
   let text = '';

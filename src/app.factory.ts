@@ -1,0 +1,42 @@
+/**
+ * Builds the HTTP application (used by main.ts and the e2e tests): body parsers with size limits,
+ * request ids, JSON errors for bodies that are too large or unreadable, metrics of every request.
+ */
+import { randomUUID } from 'node:crypto';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { ENV, type Env } from './config/config.module';
+import { MetricsService } from './metrics/metrics.service';
+
+type ReqWithId = Request & { requestId?: string };
+
+export async function createApp(options: { logger?: boolean } = {}): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false, bufferLogs: true, abortOnError: false });
+  if (options.logger !== false) app.useLogger(app.get(Logger));
+  else app.useLogger(false);
+  const env = app.get<Env>(ENV);
+  const metrics = app.get(MetricsService);
+  app.disable('x-powered-by');
+  app.use((req: ReqWithId, res: Response, next: NextFunction) => {
+    const given = req.headers['x-request-id'];
+    req.requestId = typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+    res.setHeader('X-Request-Id', req.requestId);
+    const end = metrics.httpDuration.startTimer({ method: req.method });
+    res.on('finish', () => end({ route: (req as { route?: { path?: string } }).route?.path ?? 'unmatched', status: String(res.statusCode) }));
+    next();
+  });
+  // Ingest bodies are read raw so that bad UTF-8 and JSON errors can be reported with their position.
+  app.use('/v1/ingest', express.raw({ type: () => true, limit: env.INGEST_MAX_BODY_BYTES }));
+  app.use(express.json({ limit: '1mb' }));
+  app.use((err: { type?: string; status?: number; message?: string; limit?: number }, req: ReqWithId, res: Response, next: NextFunction) => {
+    if (!err) return next();
+    const status = err.type === 'entity.too.large' ? 413 : (err.status ?? 400);
+    const message = status === 413 ? `request body is larger than the limit of ${err.limit ?? env.INGEST_MAX_BODY_BYTES} bytes` : `unreadable body: ${err.message}`;
+    res.status(status).json({ statusCode: status, code: status === 413 ? 'BODY.TOO_LARGE' : 'BODY.UNREADABLE', message, requestId: req.requestId ?? null });
+  });
+  app.enableShutdownHooks();
+  return app;
+}

@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { AuditModule } from './audit/audit.module';
+import { AccessGuard } from './auth/access.guard';
+import { ErrorFilter } from './common/http/error.filter';
+import { LoggingModule } from './common/logging';
+import { ConfigModule } from './config/config.module';
+import { FlagsModule } from './flags/flags.module';
+import { HealthModule } from './health/health.module';
+import { IngestionModule } from './ingestion/ingestion.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { PrismaModule } from './prisma/prisma.module';
+
+/** The HTTP API process: producers only; no queue consumers run here. */
+@Module({
+  imports: [ConfigModule, LoggingModule, PrismaModule, AuditModule, IngestionModule, FlagsModule, HealthModule, MetricsModule],
+  providers: [
+    { provide: APP_GUARD, useClass: AccessGuard },
+    { provide: APP_FILTER, useClass: ErrorFilter },
+  ],
+})
+export class AppModule {}

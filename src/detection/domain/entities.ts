@@ -1,0 +1,205 @@
+import { findPhoneNumbersInText, type CountryCode } from 'libphonenumber-js';
+import metadata from 'libphonenumber-js/metadata.min.json';
+import { toOriginalSpan, type NormalisedText } from './normalise';
+import type { Entities } from './types';
+
+/**
+ * Entity extraction on normalised text (so Arabic-Indic/Persian digits, full-width digits, zero-width characters and
+ * letter spacing are already folded); every span is mapped back to the original text.
+ */
+
+type Phone = Entities['phones'][number];
+type Messenger = Entities['messengers'][number];
+type Price = Entities['prices'][number];
+
+/** Default countries tried for national-format numbers after international ones, before any hints. */
+const FALLBACK_COUNTRIES: readonly CountryCode[] = ['GB', 'FR', 'TR', 'IT', 'ES', 'DE', 'GR', 'TN', 'LY', 'MA', 'DZ', 'EG', 'IR', 'IQ', 'AF', 'PK', 'AL', 'MX', 'US'];
+/** Phones need at least this many digits in E.164 (country code included), to keep prices and dates out. */
+const MIN_E164_DIGITS = 10;
+/** Digit runs of at least this many digits that libphonenumber rejects are still reported (e164 null). */
+const MIN_RAW_PHONE_DIGITS = 9;
+
+const CALLING_CODES = (metadata as { country_calling_codes: Record<string, string[]> }).country_calling_codes;
+
+function mainCountry(e164: string): string | null {
+  for (let len = 1; len <= 3; len++) {
+    const list = CALLING_CODES[e164.slice(1, 1 + len)];
+    if (list?.[0] !== undefined) return list[0];
+  }
+  return null;
+}
+
+function overlaps(a: { start: number; end: number }, list: ReadonlyArray<{ start: number; end: number }>): boolean {
+  return list.some((b) => a.start < b.end && b.start < a.end);
+}
+
+function isCountryCode(c: string): c is CountryCode {
+  return CALLING_CODES !== undefined && Object.values(CALLING_CODES).some((l) => l.includes(c));
+}
+
+/**
+ * Phones: libphonenumber-js `findPhoneNumbersInText` with `extended: true` (possible, not only valid, numbers — fake
+ * test ranges such as UK 07700 900xxx are "possible" but not "valid"), first without a default country (numbers in
+ * +/00 international form), then with each hinted country and {@link FALLBACK_COUNTRIES} in order; the first reading
+ * of a range wins. Leftover runs of ≥ 9 digits (spaces, dots, dashes allowed) are reported with `e164: null`.
+ * Ranges that overlap a price are skipped.
+ */
+export function extractPhones(n: NormalisedText, countryHints: readonly string[], prices: ReadonlyArray<{ nStart: number; nEnd: number }>): Phone[] {
+  const found: Array<{ start: number; end: number; e164: string | null; country: string | null }> = [];
+  const priceRanges = prices.map((p) => ({ start: p.nStart, end: p.nEnd }));
+  const countries: Array<CountryCode | undefined> = [undefined];
+  for (const c of [...countryHints.map((h) => h.toUpperCase()), ...FALLBACK_COUNTRIES]) {
+    if (isCountryCode(c) && !countries.includes(c)) countries.push(c);
+  }
+  for (const defaultCountry of countries) {
+    for (const m of findPhoneNumbersInText(n.text, { defaultCountry, extended: true })) {
+      const r = { start: m.startsAt, end: m.endsAt };
+      const e164 = m.number.number;
+      if (e164.length - 1 < MIN_E164_DIGITS || overlaps(r, found) || overlaps(r, priceRanges)) continue;
+      found.push({ ...r, e164, country: m.number.country ?? mainCountry(e164) });
+    }
+  }
+  for (const m of n.text.matchAll(/\+?\d[\d .\-()]{6,}\d/gu)) {
+    const start = m.index ?? 0;
+    const r = { start, end: start + m[0].length };
+    if (m[0].replace(/\D/gu, '').length < MIN_RAW_PHONE_DIGITS || overlaps(r, found) || overlaps(r, priceRanges)) continue;
+    found.push({ ...r, e164: null, country: null });
+  }
+  return found
+    .sort((a, b) => a.start - b.start)
+    .map((f) => ({ ...toOriginalSpan(n, f.start, f.end), e164: f.e164, country: f.country }));
+}
+
+const HANDLE_AFTER = String.raw`(?:\s*(?:[:=\-–>]|on|sur|en|على|عبر|از|در)?\s*(@[a-z0-9_.]{3,32}|\+?\d[\d \-]{6,}\d))?`;
+const MESSENGER_PATTERNS: ReadonlyArray<{ service: string; re: RegExp }> = [
+  { service: 'whatsapp', re: /(?:https?:\/\/)?(?:wa\.me|api\.whatsapp\.com\/send\?phone=)\/?\+?(\d{6,15})/gu },
+  { service: 'whatsapp', re: /(?:https?:\/\/)?chat\.whatsapp\.com\/([a-z0-9]{6,})/gu },
+  { service: 'telegram', re: /(?:https?:\/\/)?(?:t|telegram)\.me\/(?:joinchat\/|\+)?([a-z0-9_]{3,32})/gu },
+  { service: 'signal', re: /(?:https?:\/\/)?signal\.me\/#\S+/gu },
+  { service: 'viber', re: /viber:\/\/\S+/gu },
+  {
+    service: 'whatsapp',
+    re: new RegExp(String.raw`(?<![\p{L}\p{N}])(?:whats\s?app|whatsap|watsapp|watsap|wats\s?app|whtsapp|wtsp|wsp|واتساب|واتس اب|واتسپ|واتساپ|واتس|وتساب|الواتس|الواتساب|وتس)(?![\p{L}\p{N}])` + HANDLE_AFTER, 'gu'),
+  },
+  {
+    service: 'telegram',
+    re: new RegExp(String.raw`(?<![\p{L}\p{N}])(?:telegram|telegramm|telgram|telegrame|تلغرام|تلجرام|تيليجرام|تليجرام|تلگرام|التلغرام|التليجرام)(?![\p{L}\p{N}])` + HANDLE_AFTER, 'gu'),
+  },
+  { service: 'viber', re: new RegExp(String.raw`(?<![\p{L}\p{N}])(?:viber|فايبر|وايبر|الفايبر)(?![\p{L}\p{N}])` + HANDLE_AFTER, 'gu') },
+  { service: 'imo', re: new RegExp(String.raw`(?<![\p{L}\p{N}])imo(?![\p{L}\p{N}])` + HANDLE_AFTER.replace(/\)\?$/u, ')'), 'gu') },
+  // "signal" is an ordinary English word: only with a number or @handle after it.
+  { service: 'signal', re: new RegExp(String.raw`(?<![\p{L}\p{N}])signal` + HANDLE_AFTER.replace(/\)\?$/u, ')'), 'gu') },
+  {
+    service: 'dm',
+    re: /(?<![\p{L}\p{N}])(?:dm|inbox|pm)\s(?:me|us|for|now)(?![\p{L}\p{N}])|(?<![\p{L}\p{N}])(?:message|text|write)\s(?:me|us)\s(?:privately|in private)|(?<![\p{L}\p{N}])(?:en\s(?:mp|prive)|par\s(?:mp|message prive))(?![\p{L}\p{N}])|(?<![\p{L}\p{N}])(?:por|al|manda|mandame)\s(?:md|inbox|privado)(?![\p{L}\p{N}])|(?<![\p{L}\p{N}])mensaje privado(?![\p{L}\p{N}])|(?<![\p{L}\p{N}])(?:dm'den|dmden|özelden|ozelden)(?![\p{L}\p{N}])|(?:راسلني|راسلونا|تواصل (?:معي|معنا) (?:علي|في) الخاص|علي الخاص|بالخاص|في الخاص|پيام خصوصي|پي وي|پيوي)(?![\p{L}\p{N}])|(?<![\p{L}\p{N}])pv(?![\p{L}\p{N}])/gu,
+  },
+];
+
+/**
+ * Messenger contacts: links (wa.me, api.whatsapp.com, chat.whatsapp.com, t.me, telegram.me, signal.me, viber://),
+ * service names in Latin, Arabic and Persian script (WhatsApp/واتساب/واتس اب/واتساپ, Telegram/تلغرام/تلگرام, Viber/فايبر,
+ * imo, Signal only with a number or handle), each with the following @handle or number as `handle`, and private-message
+ * invitations ("DM me", "inbox me", "en MP", "por MD", "özelden", "راسلني", "على الخاص", "پیام خصوصی", "pv") as service `dm`.
+ * Overlapping matches keep the first-found (links before words).
+ */
+export function extractMessengers(n: NormalisedText): Messenger[] {
+  const found: Array<{ start: number; end: number; service: string; handle: string | null }> = [];
+  for (const { service, re } of MESSENGER_PATTERNS) {
+    for (const m of n.text.matchAll(re)) {
+      const start = m.index ?? 0;
+      const r = { start, end: start + m[0].length };
+      if (overlaps(r, found)) continue;
+      const h = m[1]?.trim();
+      found.push({ ...r, service, handle: h === undefined || h === '' ? null : h });
+    }
+  }
+  return found
+    .sort((a, b) => a.start - b.start)
+    .map((f) => ({ ...toOriginalSpan(n, f.start, f.end), service: f.service, handle: f.handle }));
+}
+
+const CURRENCY_WORDS: ReadonlyArray<[string, string]> = [
+  ['euros', 'EUR'], ['euro', 'EUR'], ['eur', 'EUR'], ['evro', 'EUR'], ['يورو', 'EUR'], ['اليورو', 'EUR'], ['اورو', 'EUR'],
+  ['usd', 'USD'], ['dollars', 'USD'], ['dollar', 'USD'], ['dolares', 'USD'], ['dolar', 'USD'], ['dolari', 'USD'], ['dls', 'USD'], ['دولار', 'USD'], ['دلار', 'USD'],
+  ['gbp', 'GBP'], ['pounds', 'GBP'], ['pound', 'GBP'], ['quid', 'GBP'], ['sterlina', 'GBP'], ['sterline', 'GBP'], ['جنيه استرليني', 'GBP'],
+  ['try', 'TRY'], ['tl', 'TRY'], ['lira', 'TRY'], ['liras', 'TRY'], ['ليره', 'TRY'], ['لير', 'TRY'],
+  ['tnd', 'TND'], ['dzd', 'DZD'], ['lyd', 'LYD'], ['iqd', 'IQD'], ['dinars', 'DINAR'], ['dinar', 'DINAR'], ['dinari', 'DINAR'], ['دينار', 'DINAR'], ['د.ت', 'TND'],
+  ['mad', 'MAD'], ['dirham', 'MAD'], ['dirhams', 'MAD'], ['درهم', 'MAD'],
+  ['toman', 'IRT'], ['tomans', 'IRT'], ['تومان', 'IRT'], ['تومن', 'IRT'], ['rial', 'IRR'], ['ريال', 'IRR'],
+  ['afghani', 'AFN'], ['افغاني', 'AFN'], ['pesos', 'MXN'], ['mxn', 'MXN'],
+];
+const CURRENCY_SYMBOLS: Readonly<Record<string, string>> = { '€': 'EUR', $: 'USD', '£': 'GBP', '₺': 'TRY', '﷼': 'IRR' };
+const MULTIPLIERS: ReadonlyArray<[string, number]> = [
+  ['k', 1e3], ['bin', 1e3], ['mil', 1e3], ['mille', 1e3], ['الف', 1e3], ['الاف', 1e3], ['هزار', 1e3],
+  ['million', 1e6], ['millions', 1e6], ['milyon', 1e6], ['مليون', 1e6], ['ميليون', 1e6],
+];
+
+const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
+const alt = (xs: readonly string[]): string => [...xs].sort((a, b) => b.length - a.length).map(esc).join('|');
+const NUM = String.raw`(\d{1,3}(?:[., ]\d{3})+|\d+(?:[.,]\d{1,2})?)`;
+const MULT = String.raw`(?:\s?(${alt(MULTIPLIERS.map((m) => m[0]))})(?![\p{L}]))?`;
+const SYM = `(${alt(Object.keys(CURRENCY_SYMBOLS))})`;
+const WORD = `(${alt(CURRENCY_WORDS.map((c) => c[0]))})`;
+const PRICE_SYMBOL_FIRST = new RegExp(String.raw`${SYM}\s?${NUM}${MULT}`, 'gu');
+const PRICE_AMOUNT_FIRST = new RegExp(String.raw`(?<![\p{L}\d.,])${NUM}${MULT}\s?(?:${SYM}|${WORD}(?![\p{L}]))`, 'gu');
+const PRICE_CODE_FIRST = new RegExp(String.raw`(?<![\p{L}])(eur|usd|gbp|tnd|try|lyd|dzd)\s?${NUM}${MULT}`, 'gu');
+
+function parseAmount(num: string, mult: string | undefined): number {
+  const grouped = /^\d{1,3}(?:[., ]\d{3})+$/u.test(num);
+  const base = grouped ? Number(num.replace(/[., ]/gu, '')) : Number(num.replace(',', '.'));
+  const factor = MULTIPLIERS.find((m) => m[0] === mult)?.[1] ?? 1;
+  return Math.round(base * factor * 100) / 100;
+}
+
+/** A price in normalised offsets (used to keep phones out of prices). */
+export interface RawPrice {
+  nStart: number;
+  nEnd: number;
+  amount: number;
+  currency: string;
+}
+
+/**
+ * Prices with a currency, before or after the amount: symbols € $ £ ₺ ﷼, words and codes (euro(s)/eur/يورو,
+ * dollar(s)/usd/دولار/دلار, pound(s)/gbp, lira/TL/ليره, dinar/TND/دينار, dirham, toman/تومان, rial, pesos) and
+ * thousand/million words (2k, 5 bin, 5 mil, ٥ آلاف, ۵۰ هزار, million/مليون). Amounts "2.500", "2,500", "2 500" are
+ * read as thousands; "1,5" as a decimal. Plain "dinar" is reported as currency `DINAR` (country unknown), toman as `IRT`.
+ */
+export function findPrices(n: NormalisedText): RawPrice[] {
+  const out: RawPrice[] = [];
+  const push = (start: number, len: number, num: string | undefined, mult: string | undefined, cur: string | undefined): void => {
+    if (num === undefined || cur === undefined) return;
+    const r = { start, end: start + len };
+    if (overlaps(r, out.map((p) => ({ start: p.nStart, end: p.nEnd })))) return;
+    const amount = parseAmount(num, mult);
+    if (!(amount > 0)) return;
+    out.push({ nStart: r.start, nEnd: r.end, amount, currency: cur });
+  };
+  for (const m of n.text.matchAll(PRICE_SYMBOL_FIRST)) push(m.index ?? 0, m[0].length, m[2], m[3], CURRENCY_SYMBOLS[m[1] ?? '']);
+  for (const m of n.text.matchAll(PRICE_AMOUNT_FIRST)) {
+    const cur = m[3] !== undefined ? CURRENCY_SYMBOLS[m[3]] : CURRENCY_WORDS.find((c) => c[0] === m[4])?.[1];
+    push(m.index ?? 0, m[0].length, m[1], m[2], cur);
+  }
+  for (const m of n.text.matchAll(PRICE_CODE_FIRST)) {
+    push(m.index ?? 0, m[0].length, m[2], m[3], CURRENCY_WORDS.find((c) => c[0] === m[1])?.[1]);
+  }
+  return out.sort((a, b) => a.nStart - b.nStart);
+}
+
+/** Language code → country tried first for national-format phone numbers. */
+const LANGUAGE_COUNTRY: Readonly<Record<string, string>> = {
+  eng: 'GB', fra: 'FR', tur: 'TR', ita: 'IT', spa: 'MX', deu: 'DE', als: 'AL', arb: 'LY', pes: 'IR', pbu: 'AF', urd: 'PK',
+};
+
+/**
+ * Extracts phones, messenger contacts and prices. Country hints for national-format numbers: flags in the text
+ * (`flag_gb` → GB), then the post language ({@link LANGUAGE_COUNTRY}).
+ */
+export function extractEntities(n: NormalisedText, languageCode: string): Entities {
+  const raw = findPrices(n);
+  const hints = [...n.text.matchAll(/flag_([a-z]{2})/gu)].map((m) => m[1] ?? '');
+  const lc = LANGUAGE_COUNTRY[languageCode];
+  if (lc !== undefined) hints.push(lc);
+  const prices: Price[] = raw.map((p) => ({ ...toOriginalSpan(n, p.nStart, p.nEnd), amount: p.amount, currency: p.currency }));
+  return { phones: extractPhones(n, hints, raw), messengers: extractMessengers(n), prices };
+}

@@ -1,0 +1,69 @@
+import { normalise, toOriginalSpan, tokenise } from './normalise';
+
+/** Finds `needle` in the normalised text and returns the original substring it maps back to. */
+function backToOriginal(original: string, needle: string): string {
+  const n = normalise(original);
+  const i = n.text.indexOf(needle);
+  if (i < 0) throw new Error(`"${needle}" not in "${n.text}"`);
+  return toOriginalSpan(n, i, i + needle.length).text;
+}
+
+describe('normalise', () => {
+  it('lower-cases, folds full-width forms and strips Latin diacritics', () => {
+    expect(normalise('ＷＨＡＴＳＡＰＰ Traversée GEÇİŞ').text).toBe('whatsapp traversee gecis');
+  });
+
+  it('drops zero-width and bidi characters and maps matches back over them', () => {
+    const original = 'call wh\u200Bats\u200Dapp\u202E now';
+    expect(normalise(original).text).toBe('call whatsapp now');
+    expect(backToOriginal(original, 'whatsapp')).toBe('wh\u200Bats\u200Dapp');
+  });
+
+  it('converts Arabic-Indic and Persian digits and maps them back', () => {
+    const original = 'رقم ٠٧٧٠٠ ۹۰۰۱۲۳';
+    expect(normalise(original).text).toBe('رقم 07700 900123');
+    expect(backToOriginal(original, '07700 900123')).toBe('٠٧٧٠٠ ۹۰۰۱۲۳');
+  });
+
+  it('unifies Arabic/Persian letter variants and strips tashkeel and tatweel', () => {
+    expect(normalise('الحَرْقَة إلى أوروبا ی ک آ مـــهرب').text).toBe('الحرقه الي اوروبا ي ك ا مهرب');
+  });
+
+  it('joins letter-spaced and dotted words and maps the joined word to the spaced original', () => {
+    const original = 'contact w h a t s a p p or t.e.l.e.g.r.a.m now';
+    expect(normalise(original).text).toBe('contact whatsapp or telegram now');
+    expect(backToOriginal(original, 'whatsapp')).toBe('w h a t s a p p');
+    expect(backToOriginal(original, 'telegram')).toBe('t.e.l.e.g.r.a.m');
+  });
+
+  it('does not join ordinary one-letter words', () => {
+    expect(normalise('il y a un bateau').text).toBe('il y a un bateau');
+  });
+
+  it('folds Cyrillic look-alikes inside Latin words and maps back to the disguised text', () => {
+    const original = 'Sаfе сrоssing'; // а е с о are Cyrillic
+    expect(normalise(original).text).toBe('safe crossing');
+    expect(backToOriginal(original, 'safe crossing')).toBe(original);
+  });
+
+  it('leaves genuine Cyrillic text alone', () => {
+    expect(normalise('привет мир').text).toBe('привет мир');
+  });
+
+  it('turns emoji into tags whose span is the emoji', () => {
+    const original = 'go 🚤🇬🇧 ✈️ 💶';
+    const n = normalise(original);
+    expect(n.text).toBe('go boat flag_gb plane money ');
+    expect(backToOriginal(original, 'flag_gb')).toBe('🇬🇧');
+    expect(backToOriginal(original, 'plane')).toBe('✈️');
+  });
+
+  it('gives every token an original span equal to original.slice(start, end)', () => {
+    const original = 'Ｂｏｚａ ٥٠٠ يورو w\u200Bh a t s a p p 🇪🇸';
+    const n = normalise(original);
+    for (const t of tokenise(n.text)) {
+      const s = toOriginalSpan(n, t.start, t.end);
+      expect(s.text).toBe(original.slice(s.start, s.end));
+    }
+  });
+});

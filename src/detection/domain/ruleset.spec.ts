@@ -1,0 +1,98 @@
+import { nestedQuantifierReason, parseRuleset, RulesetError } from './ruleset';
+
+const GOOD = `rules:
+  - id: t.one
+    description: test rule
+    languages: any
+    patterns:
+      terms: [safe crossing]
+    weight: 1
+    tags: [offer]
+`;
+
+function errorOf(fn: () => unknown): RulesetError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof RulesetError) return e;
+    throw e;
+  }
+  throw new Error('expected a RulesetError');
+}
+
+describe('parseRuleset', () => {
+  it('parses a valid file', () => {
+    const rs = parseRuleset([{ path: 'a.yaml', content: GOOD }]);
+    expect(rs.rules.map((r) => r.id)).toEqual(['t.one']);
+    expect(rs.version).toMatch(/^[0-9a-f]{64}$/u);
+  });
+
+  it('reports a YAML syntax error with file and line', () => {
+    const e = errorOf(() => parseRuleset([{ path: 'bad.yaml', content: 'rules:\n  - id: x\n    tags: [a, b\n' }]));
+    expect(e.file).toBe('bad.yaml');
+    expect(e.line).toBe(4);
+    expect(e.message).toMatch(/^bad\.yaml:4: YAML/u);
+  });
+
+  it('reports an unknown key with the line of that key', () => {
+    const content = GOOD.replace('    weight: 1\n', '    weight: 1\n    wieght: 2\n');
+    const e = errorOf(() => parseRuleset([{ path: 'k.yaml', content }]));
+    expect(e.file).toBe('k.yaml');
+    expect(e.line).toBe(8);
+    expect(e.reason).toMatch(/wieght/u);
+  });
+
+  it('reports a wrong type with the line of the key', () => {
+    const e = errorOf(() => parseRuleset([{ path: 't.yaml', content: GOOD.replace('weight: 1', 'weight: heavy') }]));
+    expect(e.line).toBe(7);
+    expect(e.reason).toMatch(/weight/u);
+  });
+
+  it('rejects duplicate rule ids across files', () => {
+    const e = errorOf(() =>
+      parseRuleset([
+        { path: 'a.yaml', content: GOOD },
+        { path: 'b.yaml', content: GOOD },
+      ]),
+    );
+    expect(e.file).toBe('b.yaml');
+    expect(e.line).toBe(2);
+    expect(e.reason).toMatch(/duplicate rule id "t\.one"/u);
+  });
+
+  it('rejects an invalid regex with its line', () => {
+    const content = GOOD.replace('      terms: [safe crossing]', '      regex:\n        - "(unclosed"');
+    const e = errorOf(() => parseRuleset([{ path: 'r.yaml', content }]));
+    expect(e.line).toBe(7);
+    expect(e.reason).toMatch(/invalid regex/u);
+  });
+
+  it('rejects a regex with nested quantifiers', () => {
+    const content = GOOD.replace('      terms: [safe crossing]', '      regex:\n        - "(a+)+b"');
+    expect(errorOf(() => parseRuleset([{ path: 'r.yaml', content }])).reason).toMatch(/nested quantifier/u);
+  });
+
+  it('fails closed on no files', () => {
+    expect(() => parseRuleset([])).toThrow(RulesetError);
+  });
+
+  it('has a version that is stable, order-independent and content-sensitive', () => {
+    const other = GOOD.replace('t.one', 't.two');
+    const v1 = parseRuleset([{ path: 'a.yaml', content: GOOD }, { path: 'b.yaml', content: other }]).version;
+    const v2 = parseRuleset([{ path: 'b.yaml', content: other }, { path: 'a.yaml', content: GOOD }]).version;
+    const crlf = parseRuleset([{ path: 'a.yaml', content: GOOD.replace(/\n/gu, '\r\n') }, { path: 'b.yaml', content: other }]).version;
+    const changed = parseRuleset([{ path: 'a.yaml', content: GOOD.replace('weight: 1', 'weight: 1.1') }, { path: 'b.yaml', content: other }]).version;
+    expect(v2).toBe(v1);
+    expect(crlf).toBe(v1);
+    expect(changed).not.toBe(v1);
+  });
+});
+
+describe('nestedQuantifierReason', () => {
+  it.each(['(a+)+', '(\\w*\\s?)*', '(?:ab+){2,}', '((a)+)*'])('rejects %s', (re) => {
+    expect(nestedQuantifierReason(re)).not.toBeNull();
+  });
+  it.each(['(a|b)+', 'a+b*', '(?:x\\s*)?y', '[(+]+', '\\(a+\\)+'])('accepts %s', (re) => {
+    expect(nestedQuantifierReason(re)).toBeNull();
+  });
+});

@@ -1,0 +1,76 @@
+import type { RuleHit } from './types';
+
+/**
+ * Scoring: a logistic function of summed rule weights, with diminishing returns inside a category and a bonus for
+ * combinations of categories. All figures are our own starting values, tuned by hand on data/sample/posts.ndjson;
+ * they are part of the pipeline version (change them → bump PIPELINE_VERSION).
+ *
+ *   category(c)  = the largest positive weight among hits whose FIRST tag is c
+ *                  + {@link SCORING}.extraInCategory × (sum of the other positive weights in c)
+ *   negative     = sum of all negative weights (each counted in full)
+ *   n            = number of distinct {@link SCORING}.coreCategories among the positive categories
+ *   synergy      = perExtraCategory × max(0, min(n, maxCategories) − 1), where perExtraCategory is
+ *                  synergyWithOffer if an `offer` category hit is present, else synergyWithoutOffer
+ *   z            = bias + Σ category(c) + negative + synergy
+ *   score        = 1 / (1 + e^(−z)), rounded to 4 decimals
+ *
+ * So: a single offer phrase stays below review, an offer with a price and a contact is flagged, and strong
+ * negative context (NGO warning, arrest report, help-seeking) pulls the same vocabulary down.
+ */
+export const SCORING = {
+  bias: -3,
+  extraInCategory: 0.5,
+  coreCategories: ['offer', 'route', 'transport', 'contact', 'price', 'guarantee', 'documents', 'logistics'] as readonly string[],
+  synergyWithOffer: 0.6,
+  synergyWithoutOffer: 0.4,
+  maxCategories: 5,
+} as const;
+
+/** The arithmetic behind a score, JSON-serialisable, for the explanation. */
+export interface ScoreBreakdown {
+  formula: string;
+  bias: number;
+  categories: Array<{ category: string; rules: string[]; weights: number[]; contribution: number }>;
+  negative: { rules: string[]; weights: number[]; contribution: number };
+  synergy: { coreCategories: string[]; offerPresent: boolean; perExtraCategory: number; contribution: number };
+  z: number;
+  score: number;
+}
+
+const round = (x: number, d = 4): number => Math.round(x * 10 ** d) / 10 ** d;
+
+/** Computes the score (0..1) of a set of rule hits, with the arithmetic. Pure. */
+export function score(hits: readonly RuleHit[]): ScoreBreakdown {
+  const groups = new Map<string, RuleHit[]>();
+  const negatives: RuleHit[] = [];
+  for (const h of hits) {
+    if (h.weight < 0) negatives.push(h);
+    else if (h.weight > 0) {
+      const c = h.tags[0] ?? 'other';
+      groups.set(c, [...(groups.get(c) ?? []), h]);
+    }
+  }
+  const categories = [...groups.entries()]
+    .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+    .map(([category, list]) => {
+      const weights = list.map((h) => h.weight).sort((a, b) => b - a);
+      const [top = 0, ...rest] = weights;
+      const contribution = round(top + SCORING.extraInCategory * rest.reduce((s, w) => s + w, 0));
+      return { category, rules: list.map((h) => h.ruleId), weights, contribution };
+    });
+  const negContribution = round(negatives.reduce((s, h) => s + h.weight, 0));
+  const core = categories.map((c) => c.category).filter((c) => SCORING.coreCategories.includes(c));
+  const offerPresent = groups.has('offer');
+  const per = offerPresent ? SCORING.synergyWithOffer : SCORING.synergyWithoutOffer;
+  const synergy = round(per * Math.max(0, Math.min(core.length, SCORING.maxCategories) - 1));
+  const z = round(SCORING.bias + categories.reduce((s, c) => s + c.contribution, 0) + negContribution + synergy);
+  return {
+    formula: 'score = 1/(1+exp(-z)); z = bias + sum(category contributions) + negative + synergy',
+    bias: SCORING.bias,
+    categories,
+    negative: { rules: negatives.map((h) => h.ruleId), weights: negatives.map((h) => h.weight), contribution: negContribution },
+    synergy: { coreCategories: core, offerPresent, perExtraCategory: per, contribution: synergy },
+    z,
+    score: round(1 / (1 + Math.exp(-z))),
+  };
+}

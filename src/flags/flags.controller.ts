@@ -1,0 +1,40 @@
+import { Controller, Get, Param, ParseUUIDPipe, Query, Req } from '@nestjs/common';
+import { z } from 'zod';
+import { Access } from '../auth/access.decorator';
+import type { AppRequest } from '../auth/request-context';
+import { DomainError } from '../common/errors';
+import { formatPath } from '../ingestion/domain/batch.schema';
+import { FlagsService } from './flags.service';
+
+const ListQuery = z.strictObject({
+  status: z.enum(['pending', 'confirmed', 'dismissed', 'escalated']).optional(),
+  language: z.string().regex(/^[a-z]{2,3}$/).optional(),
+  minScore: z.coerce.number().min(0).max(1).optional(),
+  maxScore: z.coerce.number().min(0).max(1).optional(),
+  batchId: z.uuid().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.uuid().optional(),
+});
+
+@Controller('v1/flags')
+export class FlagsController {
+  constructor(private readonly flags: FlagsService) {}
+
+  @Get()
+  @Access('flags.list')
+  list(@Query() query: Record<string, unknown>, @Req() req: AppRequest) {
+    const q = ListQuery.safeParse(query);
+    if (!q.success) {
+      const issues = q.error.issues.map((i) => ({ path: formatPath(i.path) || (i as { keys?: string[] }).keys?.join(',') || '', message: i.message }));
+      throw new DomainError('FLAGS.BAD_QUERY', 'invalid', issues.map((i) => `${i.path}: ${i.message}`).join('; '), { issues });
+    }
+    const { limit, cursor, ...filter } = q.data;
+    return this.flags.list(filter, limit, cursor, req.ctx!);
+  }
+
+  @Get(':id')
+  @Access('flags.read')
+  get(@Param('id', new ParseUUIDPipe()) id: string, @Req() req: AppRequest) {
+    return this.flags.get(id, req.ctx!);
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * Turns a parsed ingest body into rows to store: validates the envelope (whole batch refused with
+ * the field path), validates each post (a bad post is rejected with its index, line and reason; the
+ * rest go on), drops repeats inside the batch, pseudonymises handles and hashes raw payloads.
+ */
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../audit/domain/hash-chain';
+import { DomainError } from '../../common/errors';
+import { BatchEnvelopeSchema, PostSchema, formatPath, type Provenance } from './batch.schema';
+import { pseudonymise } from './pseudonym';
+
+export interface PreparedPost {
+  index: number;
+  platform: string;
+  platformPostId: string;
+  url: string;
+  authorPseudonym: string;
+  text: string;
+  postedAt: Date | null;
+  rawPayload: Record<string, unknown>;
+  rawSha256: string;
+}
+export interface Rejection {
+  index: number;
+  line?: number;
+  field: string;
+  reason: string;
+}
+export interface PreparedBatch {
+  provenance: Provenance;
+  received: number;
+  posts: PreparedPost[];
+  /** Repeats of a (platform, post id) earlier in the same batch. */
+  inBatchDuplicates: number;
+  rejections: Rejection[];
+}
+
+/**
+ * @param value parsed body (`{provenance, posts}`)
+ * @param lines NDJSON line of each post, when the body was NDJSON
+ * @param pseudonymKey HMAC key for author handles
+ * @throws DomainError('invalid') when the envelope or provenance is invalid, naming the field path
+ */
+export function prepareBatch(value: unknown, lines: number[] | undefined, pseudonymKey: string, maxPosts: number): PreparedBatch {
+  const env = BatchEnvelopeSchema.safeParse(value);
+  if (!env.success) {
+    const issues = env.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
+    throw new DomainError('INGEST.INVALID_BATCH', 'invalid', `invalid batch: ${issues.map((i) => `${i.path || '(body)'}: ${i.message}`).join('; ')}`, { issues });
+  }
+  const { provenance, posts } = env.data;
+  if (posts.length > maxPosts) {
+    throw new DomainError('INGEST.TOO_MANY_POSTS', 'too_large', `a batch may hold at most ${maxPosts} posts; got ${posts.length}`, { maxPosts });
+  }
+  const out: PreparedPost[] = [];
+  const rejections: Rejection[] = [];
+  const seen = new Set<string>();
+  let inBatchDuplicates = 0;
+  posts.forEach((candidate, index) => {
+    const line = lines?.[index];
+    const at = line !== undefined ? { index, line } : { index };
+    if (candidate && typeof candidate === 'object' && '__parseError' in candidate) {
+      rejections.push({ ...at, field: `posts[${index}]`, reason: String((candidate as { __parseError: unknown }).__parseError) });
+      return;
+    }
+    const r = PostSchema.safeParse(candidate);
+    if (!r.success) {
+      const issue = r.error.issues[0]!;
+      rejections.push({ ...at, field: formatPath(['posts', index, ...issue.path]), reason: issue.message });
+      return;
+    }
+    const p = r.data;
+    const key = `${p.platform}\u0000${p.platformPostId}`;
+    if (seen.has(key)) {
+      inBatchDuplicates++;
+      return;
+    }
+    seen.add(key);
+    const raw = p.raw ?? (candidate as Record<string, unknown>);
+    const rawSha256 = createHash('sha256').update(canonicalJson(raw)).digest('hex');
+    out.push({
+      index,
+      platform: p.platform.toLowerCase(),
+      platformPostId: p.platformPostId,
+      url: p.url,
+      authorPseudonym: pseudonymise(pseudonymKey, p.platform, p.authorHandle),
+      text: p.text,
+      postedAt: p.postedAt ? new Date(p.postedAt) : null,
+      rawPayload: redactHandle(raw, p.authorHandle),
+      rawSha256,
+    });
+  });
+  return { provenance, received: posts.length, posts: out, inBatchDuplicates, rejections };
+}
+
+/**
+ * The raw record as stored: the author handle, wherever it appears as a whole string value, is
+ * replaced by a marker, so no plaintext handle reaches the database. `rawSha256` covers the record
+ * as received.
+ */
+function redactHandle(raw: Record<string, unknown>, handle: string): Record<string, unknown> {
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return v.trim() === handle.trim() ? '[pseudonymised]' : v;
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(raw) as Record<string, unknown>;
+}

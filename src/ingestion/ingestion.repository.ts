@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import type { Prisma } from '../generated/prisma/client';
+import { PrismaService } from '../prisma/prisma.service';
+import type { PreparedBatch } from './domain/prepare-batch';
+
+type Tx = Prisma.TransactionClient;
+
+/** Stores batches and posts; duplicates of an already stored (platform, post id) are skipped. */
+@Injectable()
+export class IngestionRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /**
+   * Inserts the batch and its new posts in `tx`.
+   * @returns the stored batch id, the ids of newly stored posts, and how many were already stored
+   */
+  async insertBatch(tx: Tx, batch: PreparedBatch, submittedById: string): Promise<{ batchId: string; postIds: string[]; duplicates: number }> {
+    const p = batch.provenance;
+    const row = await tx.ingestBatch.create({
+      data: {
+        submittedById, sourcePlatform: p.sourcePlatform, collectionMethod: p.collectionMethod, legalBasis: p.legalBasis,
+        caseReference: p.caseReference ?? null, collectedBy: p.collectedBy, collectedAt: new Date(p.collectedAt),
+        toolVersion: p.toolVersion ?? null, receivedCount: batch.received, acceptedCount: 0, duplicateCount: 0,
+        rejectedCount: batch.rejections.length, rejections: batch.rejections as unknown as Prisma.InputJsonValue,
+      },
+      select: { id: true },
+    });
+    const created = batch.posts.length
+      ? await tx.post.createManyAndReturn({
+          data: batch.posts.map((x) => ({
+            batchId: row.id, platform: x.platform, platformPostId: x.platformPostId, url: x.url,
+            authorPseudonym: x.authorPseudonym, text: x.text, postedAt: x.postedAt,
+            rawPayload: x.rawPayload as Prisma.InputJsonValue, rawSha256: x.rawSha256,
+          })),
+          skipDuplicates: true,
+          select: { id: true },
+        })
+      : [];
+    const duplicates = batch.posts.length - created.length + batch.inBatchDuplicates;
+    await tx.ingestBatch.update({ where: { id: row.id }, data: { acceptedCount: created.length, duplicateCount: duplicates } });
+    return { batchId: row.id, postIds: created.map((c) => c.id), duplicates };
+  }
+
+  /** The batch's stored counts and live classified/flagged counts, or null when unknown. */
+  async status(batchId: string) {
+    const b = await this.prisma.ingestBatch.findUnique({ where: { id: batchId } });
+    if (!b) return null;
+    const [classified, flagged] = await Promise.all([
+      this.prisma.post.count({ where: { batchId, status: 'classified' } }),
+      this.prisma.flag.count({ where: { post: { batchId } } }),
+    ]);
+    return {
+      id: b.id,
+      receivedAt: b.receivedAt.toISOString(),
+      provenance: {
+        sourcePlatform: b.sourcePlatform, collectionMethod: b.collectionMethod, legalBasis: b.legalBasis,
+        caseReference: b.caseReference, collectedBy: b.collectedBy, collectedAt: b.collectedAt.toISOString(), toolVersion: b.toolVersion,
+      },
+      counts: {
+        received: b.receivedCount, accepted: b.acceptedCount, duplicate: b.duplicateCount, rejected: b.rejectedCount,
+        classified, pending: b.acceptedCount - classified, flagged,
+      },
+      rejections: b.rejections,
+    };
+  }
+}
