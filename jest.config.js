@@ -1,5 +1,5 @@
 /** Jest projects: fast pure unit tests, and integration/e2e tests on real PostgreSQL and Redis. */
-const tsJest = ['ts-jest', { tsconfig: 'tsconfig.spec.json', isolatedModules: true, diagnostics: false }];
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.spec.json', diagnostics: false }];
 const base = { transform: { '^.+\\.ts$': tsJest }, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
 module.exports = {
   projects: [

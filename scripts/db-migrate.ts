@@ -2,6 +2,7 @@
  * `npm run db:migrate`: creates the database if missing and applies pending migrations.
  * `npm run db:migrate -- --create <name>` writes a new migration from the drift between
  * prisma/migrations and prisma/schema.prisma.
+ * `npm run db:migrate -- --check` exits 1 when the migrations and schema.prisma disagree (drift).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +13,13 @@ import { MIGRATIONS_DIR, applyMigrations, diffToSchema } from '../src/prisma/sch
 async function main(): Promise<void> {
   const env = loadEnv();
   const createIdx = process.argv.indexOf('--create');
+  if (process.argv.includes('--check')) {
+    await ensureDatabase(env.DATABASE_URL);
+    const drift = await diffToSchema(env.DATABASE_URL, 'migrations');
+    if (!drift) return console.log('no drift: the migrations produce exactly schema.prisma');
+    console.log(`DRIFT: the migrations differ from schema.prisma; SQL to reconcile:\n${drift}`);
+    process.exit(1);
+  }
   if (await ensureDatabase(env.DATABASE_URL)) console.log(`created database ${maskUrl(env.DATABASE_URL)}`);
   if (createIdx >= 0) {
     const name = process.argv[createIdx + 1];

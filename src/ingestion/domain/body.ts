@@ -3,6 +3,7 @@
  * JSON or NDJSON parsing with line and column of the error. Pure; throws DomainError('invalid').
  */
 import { isUtf8 } from 'node:buffer';
+import { parse as parseTolerant, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { DomainError } from '../../common/errors';
 
 /** Byte offset of the first invalid UTF-8 sequence, or -1 when the buffer is valid UTF-8. */
@@ -57,11 +58,14 @@ export function parseJson(text: string, lineOffset = 0): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    const msg = (e as Error).message;
-    const m = /position (\d+)/.exec(msg);
-    const pos = m ? Number(m[1]) : text.length;
+    // JSON.parse does not always say where; a strict scan with jsonc-parser finds the first error.
+    const errors: ParseError[] = [];
+    parseTolerant(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+    const first = errors[0];
+    const pos = first?.offset ?? text.length;
+    const what = first ? printParseErrorCode(first.error) : (e as Error).message;
     const { line, column } = lineColumn(text, pos);
-    throw invalid(`invalid JSON at line ${line + lineOffset}, column ${column}: ${msg}`, { line: line + lineOffset, column, position: pos });
+    throw invalid(`invalid JSON at line ${line + lineOffset}, column ${column}: ${what}`, { line: line + lineOffset, column, position: pos });
   }
 }
 

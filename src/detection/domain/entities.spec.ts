@@ -1,0 +1,84 @@
+import { extractEntities } from './entities';
+import { normalise } from './normalise';
+
+const entities = (text: string, lang = 'und') => extractEntities(normalise(text), lang);
+
+describe('phones', () => {
+  it('finds an international number and maps it to the original text', () => {
+    const text = 'Call +44 7700 900123 today';
+    const [p] = entities(text).phones;
+    expect(p).toMatchObject({ text: '+44 7700 900123', e164: '+447700900123', country: 'GB' });
+    expect(text.slice(p?.start, p?.end)).toBe('+44 7700 900123');
+  });
+
+  it('reads Persian digits', () => {
+    const text = 'شماره ۰۹۱۲۰۰۰۰۰۰۳ تماس';
+    const [p] = entities(text, 'pes').phones;
+    expect(p).toMatchObject({ text: '۰۹۱۲۰۰۰۰۰۰۳', e164: '+989120000003', country: 'IR' });
+  });
+
+  it('reads Arabic-Indic digits with a 00 prefix', () => {
+    const [p] = entities('واتساب ٠٠٢١٦٢٠٠٠٠٠١١', 'arb').phones;
+    expect(p).toMatchObject({ e164: '+21620000011', country: 'TN' });
+  });
+
+  it('reads spaced national numbers using the flag hint', () => {
+    const [p] = entities('🇹🇷 0555 000 00 00 arayın').phones;
+    expect(p).toMatchObject({ text: '0555 000 00 00', e164: '+905550000000', country: 'TR' });
+  });
+
+  it('reads numbers split by zero-width characters and full-width digits', () => {
+    const [p] = entities('＋３３ ６ １２\u200B ３４ ５６ ７８').phones;
+    expect(p?.e164).toBe('+33612345678');
+  });
+
+  it('does not take prices or years for phones', () => {
+    expect(entities('Price 2,500 euros in 2026, 1.500.000 toman').phones).toEqual([]);
+  });
+});
+
+describe('prices', () => {
+  it.each([
+    ['£2,500 per person', 2500, 'GBP'],
+    ['4,200 dólares', 4200, 'USD'],
+    ['٤٥٠٠ يورو', 4500, 'EUR'],
+    ['۲۵ میلیون تومان', 25_000_000, 'IRT'],
+    ['2000 euro', 2000, 'EUR'],
+    ['1500 TND', 1500, 'TND'],
+    ['3k £', 3000, 'GBP'],
+    ['5 mil dólares', 5000, 'USD'],
+    ['€4000', 4000, 'EUR'],
+    ['6000 دينار', 6000, 'DINAR'],
+    ['900 TL', 900, 'TRY'],
+  ])('%s → %d %s', (text, amount, currency) => {
+    const [p] = entities(`price ${text} ok`).prices;
+    expect(p).toMatchObject({ amount, currency });
+  });
+
+  it('ignores numbers without a currency', () => {
+    expect(entities('2500 people crossed').prices).toEqual([]);
+  });
+});
+
+describe('messengers', () => {
+  it.each([
+    ['WhatsApp +44 7700 900123', 'whatsapp', '+44 7700 900123'],
+    ['wa.me/447700900123', 'whatsapp', '447700900123'],
+    ['join t.me/fake_channel_01', 'telegram', 'fake_channel_01'],
+    ['Telegram: @fake_boat_fa', 'telegram', '@fake_boat_fa'],
+    ['w h a t s a p p 07700 900321', 'whatsapp', '07700 900321'],
+    ['تلگرام @fake_safar_01', 'telegram', '@fake_safar_01'],
+    ['واتس اب', 'whatsapp', null],
+    ['تلغرام', 'telegram', null],
+    ['DM me', 'dm', null],
+    ['prix en MP', 'dm', null],
+    ['التواصل على الخاص', 'dm', null],
+    ['Viber +90 555 000 00 00', 'viber', '+90 555 000 00 00'],
+  ])('%s', (text, service, handle) => {
+    expect(entities(text).messengers[0]).toMatchObject({ service, handle });
+  });
+
+  it('does not take the ordinary word "signal" for the app', () => {
+    expect(entities('no mobile signal at the camp').messengers).toEqual([]);
+  });
+});
