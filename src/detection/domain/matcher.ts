@@ -24,55 +24,73 @@ import type { Entities, LanguageGuess, RuleHit, Span } from './types';
 /** Below this language confidence every rule runs regardless of its `languages`. */
 export const LOW_LANGUAGE_CONFIDENCE = 0.25;
 
-/** A tokenised post with a per-token cache of stems. */
+/**
+ * A tokenised post, indexed for matching: for each token the set of keys it answers to (its Arabic
+ * variants, and `lang:stem` for each stemmer language when it is a Latin word of >= 4 letters), and
+ * for each key the token positions. Terms then start only where their first word can match, so the
+ * cost grows with the post, not with posts x terms.
+ */
 export interface MatchDoc {
   n: NormalisedText;
   tokens: readonly Token[];
   variants: ReadonlyArray<readonly string[]>;
-  stemCache: Map<string, string>;
+  keysAt: ReadonlyArray<ReadonlySet<string>>;
+  positions: ReadonlyMap<string, readonly number[]>;
 }
+
+const STEM_LANGS = Object.entries(STEMMERS);
 
 /** Prepares a normalised post for matching. */
 export function prepareDoc(n: NormalisedText): MatchDoc {
   const tokens = tokenise(n.text);
-  return { n, tokens, variants: tokens.map((t) => arabicVariants(t.text)), stemCache: new Map() };
-}
-
-function stemOf(doc: MatchDoc, lang: string, token: string): string | undefined {
-  const key = `${lang}:${token}`;
-  let s = doc.stemCache.get(key);
-  if (s === undefined) {
-    const fn = STEMMERS[lang];
-    if (fn === undefined) return undefined;
-    s = `${lang}:${fn(token)}`;
-    doc.stemCache.set(key, s);
-  }
-  return s;
+  const variants = tokens.map((t) => arabicVariants(t.text));
+  const positions = new Map<string, number[]>();
+  const keysAt = tokens.map((t, i) => {
+    const keys = new Set<string>(variants[i]);
+    if (t.text.length >= 4 && /^[a-z]+$/u.test(t.text)) {
+      for (const [lang, fn] of STEM_LANGS) keys.add(`${lang}:${fn(t.text)}`);
+    }
+    for (const k of keys) {
+      const at = positions.get(k);
+      if (at) at.push(i);
+      else positions.set(k, [i]);
+    }
+    return keys;
+  });
+  return { n, tokens, variants, keysAt, positions };
 }
 
 function wordMatches(doc: MatchDoc, i: number, w: TermWord): boolean {
-  const token = doc.tokens[i];
-  const variants = doc.variants[i];
-  if (token === undefined || variants === undefined) return false;
-  if (w.prefix) return variants.some((v) => v.startsWith(w.word));
-  if (variants.some((v) => w.variants.includes(v))) return true;
-  if (w.stems.length === 0 || token.text.length < 4 || !/^[a-z]+$/u.test(token.text)) return false;
-  return w.stems.some((key) => stemOf(doc, key.slice(0, key.indexOf(':')), token.text) === key);
+  const keys = doc.keysAt[i];
+  if (keys === undefined) return false;
+  if (w.prefix) return (doc.variants[i] ?? []).some((v) => v.startsWith(w.word));
+  return w.variants.some((v) => keys.has(v)) || w.stems.some((k) => keys.has(k));
+}
+
+/** Token positions where `w` can match (all positions for a prefix word). */
+function candidateStarts(doc: MatchDoc, w: TermWord): Iterable<number> {
+  if (w.prefix) return [...doc.tokens.keys()].filter((i) => wordMatches(doc, i, w));
+  const at = new Set<number>();
+  for (const k of [...w.variants, ...w.stems]) for (const i of doc.positions.get(k) ?? []) at.add(i);
+  return [...at].sort((a, b) => a - b);
 }
 
 function termSpans(doc: MatchDoc, term: CompiledTerm): Span[] {
   const out: Span[] = [];
   const len = term.words.length;
-  for (let i = 0; i + len <= doc.tokens.length; i++) {
+  const first = term.words[0];
+  if (first === undefined) return out;
+  for (const i of candidateStarts(doc, first)) {
+    if (i + len > doc.tokens.length) continue;
     let ok = true;
-    for (let j = 0; j < len && ok; j++) {
+    for (let j = 1; j < len && ok; j++) {
       const w = term.words[j];
       ok = w !== undefined && wordMatches(doc, i + j, w);
     }
     if (!ok) continue;
-    const first = doc.tokens[i];
-    const last = doc.tokens[i + len - 1];
-    if (first !== undefined && last !== undefined) out.push(toOriginalSpan(doc.n, first.start, last.end));
+    const a = doc.tokens[i];
+    const b = doc.tokens[i + len - 1];
+    if (a !== undefined && b !== undefined) out.push(toOriginalSpan(doc.n, a.start, b.end));
   }
   return out;
 }
