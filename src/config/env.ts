@@ -51,7 +51,9 @@ export const DEV_PSEUDONYM_KEY = 'development-only-pseudonym-key-change-me-0000'
  * development pseudonymisation key.
  */
 export function loadEnv(source: Record<string, unknown> = process.env): Env {
-  const r = EnvSchema.safeParse(source);
+  // An empty variable (`PORT=` in an env file) means "use the default", not an empty value.
+  const given = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ''));
+  const r = EnvSchema.safeParse(given);
   if (!r.success) throw new Error(`Invalid environment:\n${z.prettifyError(r.error)}`);
   if (r.data.NODE_ENV === 'production' && r.data.PSEUDONYM_KEY === DEV_PSEUDONYM_KEY) {
     throw new Error('Invalid environment: PSEUDONYM_KEY must be set in production');

@@ -32,15 +32,16 @@ export function defaultPoliciesDir(configured?: string): string {
  * Reads and validates one YAML file against a zod schema.
  * @throws PolicyFileError with the line of the offending key when validation fails
  */
-export function readYamlFile<S extends z.ZodType>(path: string, schema: S, displayRoot = PROJECT_ROOT): { value: z.infer<S>; raw: string } {
+export function readYamlFile<S extends z.ZodType>(path: string, schema: S, displayRoot = PROJECT_ROOT): { value: z.infer<S>; raw: string; bytes: Buffer } {
   const rel = relative(displayRoot, path);
   const name = rel && !rel.startsWith('..') ? rel : path;
-  let raw: string;
+  let bytes: Buffer;
   try {
-    raw = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (e) {
     throw new PolicyFileError(name, null, `cannot read: ${(e as Error).message}`);
   }
+  const raw = bytes.toString('utf8');
   const lc = new LineCounter();
   const doc = parseDocument(raw, { lineCounter: lc, uniqueKeys: true });
   const err = doc.errors[0];
@@ -48,13 +49,18 @@ export function readYamlFile<S extends z.ZodType>(path: string, schema: S, displ
   const r = schema.safeParse(doc.toJS());
   if (!r.success) {
     const issue = r.error.issues[0]!;
-    const node = doc.getIn(issue.path as (string | number)[], true) as { range?: [number, number] } | undefined;
-    const parentNode = doc.getIn(issue.path.slice(0, -1) as (string | number)[], true) as { range?: [number, number] } | undefined;
-    const at = node?.range?.[0] ?? parentNode?.range?.[0];
+    const path = issue.path as (string | number)[];
+    // For an unknown key, point at the key itself rather than the map that holds it.
+    const badKey = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+    const holder = doc.getIn(path, true) as { items?: { key?: { value?: unknown; range?: [number, number] } }[] } | undefined;
+    const keyNode = badKey !== undefined ? holder?.items?.find((i) => i.key?.value === badKey)?.key : undefined;
+    const node = doc.getIn(path, true) as { range?: [number, number] } | undefined;
+    const parentNode = doc.getIn(path.slice(0, -1), true) as { range?: [number, number] } | undefined;
+    const at = keyNode?.range?.[0] ?? node?.range?.[0] ?? parentNode?.range?.[0];
     const line = at !== undefined ? lc.linePos(at).line : null;
     throw new PolicyFileError(name, line, `${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
-  return { value: r.data, raw };
+  return { value: r.data, raw, bytes };
 }
 
 /** Loads `access.yaml` and `flagging.yaml` from `dir`. @throws PolicyFileError */
@@ -63,7 +69,7 @@ export function loadPolicySet(dir: string): PolicySet {
   const flagging = readYamlFile(join(dir, 'flagging.yaml'), FlaggingPolicySchema);
   const h = createHash('sha256');
   for (const [name, f] of [['access.yaml', access], ['flagging.yaml', flagging]] as const) {
-    h.update(`${name}\n${f.raw.length}\n${f.raw}`);
+    h.update(`${name}\n${f.bytes.length}\n`).update(f.bytes);
   }
   return { dir, access: access.value, flagging: flagging.value, version: h.digest('hex') };
 }

@@ -128,7 +128,7 @@ describe('prepareBatch', () => {
   // BUG src/ingestion/domain/prepare-batch.ts:74: the in-batch key uses the platform as sent, while
   // the stored platform is lower-cased (line 84), so "Telegram"/"telegram" with one post id give two
   // posts with the same stored (platform, platformPostId) and inBatchDuplicates 0.
-  it.failing('counts a repeat whose platform differs only in case', () => {
+  it('counts a repeat whose platform differs only in case', () => {
     const sut = prepareBatch(batch([post(0, { platform: 'Telegram' }), post(0, { platform: 'telegram' })]), undefined, KEY, MAX);
     expect(sut.posts).toHaveLength(1);
     expect(sut.inBatchDuplicates).toBe(1);
@@ -166,7 +166,7 @@ describe('prepareBatch', () => {
   // are case- and @-insensitive (pseudonym.ts normaliseHandle), so a platform record spelling the
   // handle without "@" or in another case keeps it in plaintext ("no plaintext handle reaches the
   // database", line 98).
-  it.failing('stores no plaintext handle when the record spells it without @ or in another case', () => {
+  it('stores no plaintext handle when the record spells it without @ or in another case', () => {
     const sut = prepareBatch(batch([post(0, { authorHandle: '@Crossing_Agent', raw: { username: 'crossing_agent' } })]), undefined, KEY, MAX);
     expect(JSON.stringify(sut.posts[0]?.rawPayload).toLowerCase()).not.toContain('crossing_agent');
   });

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../audit/domain/hash-chain';
 import { DomainError } from '../../common/errors';
 import { BatchEnvelopeSchema, PostSchema, formatPath, type Provenance } from './batch.schema';
-import { pseudonymise } from './pseudonym';
+import { normaliseHandle, pseudonymise } from './pseudonym';
 
 export interface PreparedPost {
   index: number;
@@ -69,7 +69,7 @@ export function prepareBatch(value: unknown, lines: number[] | undefined, pseudo
       return;
     }
     const p = r.data;
-    const key = `${p.platform}\u0000${p.platformPostId}`;
+    const key = `${p.platform.toLowerCase()}\u0000${p.platformPostId}`;
     if (seen.has(key)) {
       inBatchDuplicates++;
       return;
@@ -93,13 +93,14 @@ export function prepareBatch(value: unknown, lines: number[] | undefined, pseudo
 }
 
 /**
- * The raw record as stored: the author handle, wherever it appears as a whole string value, is
- * replaced by a marker, so no plaintext handle reaches the database. `rawSha256` covers the record
+ * The raw record as stored: the author handle, wherever it appears as a whole string value (compared
+ * as pseudonyms compare it: case, spaces and a leading `@` ignored), is replaced by a marker, so no plaintext handle reaches the database. `rawSha256` covers the record
  * as received.
  */
 function redactHandle(raw: Record<string, unknown>, handle: string): Record<string, unknown> {
+  const target = normaliseHandle(handle);
   const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return v.trim() === handle.trim() ? '[pseudonymised]' : v;
+    if (typeof v === 'string') return normaliseHandle(v) === target ? '[pseudonymised]' : v;
     if (Array.isArray(v)) return v.map(walk);
     if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
     return v;

@@ -23,7 +23,7 @@ export interface AccessDecision {
  * purpose and a missing case reference are all denials.
  */
 export function evaluateAccess(policy: AccessPolicy, req: AccessRequest): AccessDecision {
-  const rule = policy.actions[req.action];
+  const rule = Object.hasOwn(policy.actions, req.action) ? policy.actions[req.action] : undefined;
   if (!rule) return { allow: false, reason: `action "${req.action}" is not in the access policy (deny by default)` };
   if (!rule.roles.includes(req.role)) {
     return { allow: false, reason: `role "${req.role}" may not perform ${req.action}` };
@@ -34,7 +34,7 @@ export function evaluateAccess(policy: AccessPolicy, req: AccessRequest): Access
   if (missing.length) {
     return { allow: false, reason: `${req.action} requires ${missing.join(' and ')} (purpose limitation)`, missing };
   }
-  if (req.purpose && !(req.purpose in policy.purposes)) {
+  if (req.purpose && !Object.hasOwn(policy.purposes, req.purpose)) {
     return { allow: false, reason: `unknown purpose "${req.purpose}"; declared purposes: ${Object.keys(policy.purposes).join(', ')}` };
   }
   if (req.purpose && rule.purposes && !rule.purposes.includes(req.purpose)) {

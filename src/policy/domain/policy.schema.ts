@@ -29,7 +29,7 @@ export const AccessPolicySchema = z
   .superRefine((p, ctx) => {
     for (const [action, rule] of Object.entries(p.actions)) {
       for (const purpose of rule.purposes ?? []) {
-        if (!(purpose in p.purposes)) {
+        if (!Object.hasOwn(p.purposes, purpose)) {
           ctx.addIssue({ code: 'custom', path: ['actions', action, 'purposes'], message: `unknown purpose "${purpose}"` });
         }
       }
