@@ -37,6 +37,14 @@ export class MetricsService {
       },
     });
     new Gauge({
+      name: 'smugwatch_classifications', help: 'Classifications stored (jobs processed by all workers), by label', labelNames: ['label'], registers: [this.registry],
+      async collect() {
+        const rows = await self.prisma.classification.groupBy({ by: ['label'], _count: { _all: true } });
+        this.reset();
+        for (const r of rows) this.set({ label: r.label }, r._count._all);
+      },
+    });
+    new Gauge({
       name: 'smugwatch_flags', help: 'Flags raised, by status', labelNames: ['status'], registers: [this.registry],
       async collect() {
         const rows = await self.prisma.flag.groupBy({ by: ['status'], _count: { _all: true } });

@@ -83,5 +83,6 @@ describe('bad input and access', () => {
     const m = await request(api.getHttpServer()).get('/metrics').set('Authorization', `Bearer ${admin}`).expect(200);
     expect(m.text).toMatch(/smugwatch_queue_jobs\{state="waiting"\}/);
     expect(m.text).toMatch(/smugwatch_http_request_duration_seconds_bucket/);
+    expect(m.text).toMatch(/# TYPE smugwatch_classifications gauge/);
   });
 });
