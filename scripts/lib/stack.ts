@@ -5,13 +5,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import IORedis from 'ioredis';
 import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrincipalRepository } from '../../src/auth/principal.repository';
 import { PrismaClient } from '../../src/generated/prisma/client';
 import { ensureDatabase } from '../../src/prisma/database';
 import { applyMigrations } from '../../src/prisma/schema-engine';
+import { deleteKeysWithPrefix } from '../../src/queue/redis';
 import type { RoleName } from '../../src/policy/domain/policy.schema';
 
 export const ROOT = join(__dirname, '..', '..');
@@ -38,17 +38,6 @@ async function freshDatabase(baseUrl: string, dbName: string): Promise<string> {
   url.pathname = `/${dbName}`;
   await ensureDatabase(url.toString());
   return url.toString();
-}
-
-async function clearPrefix(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new IORedis(redisUrl, { maxRetriesPerRequest: 1 });
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    if (keys.length) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  redis.disconnect();
 }
 
 function waitForLine(child: ChildProcess, pattern: RegExp, what: string, timeoutMs = 30_000): Promise<string> {
@@ -80,7 +69,7 @@ export async function startStack(opts: { dbName: string; prefix: string; workers
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const databaseUrl = await freshDatabase(baseDb, opts.dbName);
   await applyMigrations(databaseUrl);
-  await clearPrefix(redisUrl, opts.prefix);
+  await deleteKeysWithPrefix(redisUrl, opts.prefix);
   const env: NodeJS.ProcessEnv = {
     ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, QUEUE_PREFIX: opts.prefix, PORT: '0',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', NODE_ENV: 'development', ...opts.extraEnv,

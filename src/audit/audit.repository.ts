@@ -1,26 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
-import { chainNext, verifyChain, type AuditEventBody, type ChainedAuditEvent, type ChainVerdict } from './domain/hash-chain';
+import { readAuditEvents, verifyAuditLog } from './audit-reader';
+import { chainNext, type AuditEventBody, type ChainedAuditEvent, type ChainVerdict } from './domain/hash-chain';
 
 /** Fields a caller gives for one audit event; time, sequence and hashes are set on append. */
 export type AuditInput = Partial<Omit<AuditEventBody, 'seq' | 'prevHash' | 'occurredAt' | 'action' | 'outcome' | 'details'>> &
   Pick<AuditEventBody, 'action' | 'outcome'> & { details?: Record<string, unknown> };
 
 type Tx = Prisma.TransactionClient;
-type AuditRow = Awaited<ReturnType<PrismaService['auditEvent']['findFirstOrThrow']>>;
 
 const CHAIN_LOCK = 0x5a7d_a0d1; // pg_advisory_xact_lock key that serialises appends to the chain
-
-function toEvent(r: AuditRow): ChainedAuditEvent {
-  return {
-    seq: Number(r.seq), occurredAt: r.occurredAt.toISOString(), actorId: r.actorId, actorRole: r.actorRole, unit: r.unit,
-    action: r.action, resourceType: r.resourceType, resourceId: r.resourceId, purpose: r.purpose,
-    caseReference: r.caseReference, legalBasis: r.legalBasis, outcome: r.outcome, reason: r.reason,
-    requestId: r.requestId, policyVersion: r.policyVersion, rulesetVersion: r.rulesetVersion,
-    modelVersion: r.modelVersion, details: r.details as Record<string, unknown>, prevHash: r.prevHash, hash: r.hash,
-  };
-}
 
 /** Appends to and reads the hash-chained audit log. */
 @Injectable()
@@ -61,28 +51,12 @@ export class AuditRepository {
   }
 
   /** Events with `seq > afterSeq`, oldest first. */
-  async list(afterSeq: number, limit: number, filter: { action?: string } = {}): Promise<ChainedAuditEvent[]> {
-    const rows = await this.prisma.auditEvent.findMany({
-      where: { seq: { gt: BigInt(afterSeq) }, ...(filter.action ? { action: filter.action } : {}) },
-      orderBy: { seq: 'asc' },
-      take: limit,
-    });
-    return rows.map(toEvent);
+  list(afterSeq: number, limit: number, filter: { action?: string } = {}): Promise<ChainedAuditEvent[]> {
+    return readAuditEvents(this.prisma, afterSeq, limit, filter);
   }
 
-  /** Re-verifies the whole chain from the genesis, reading it in pages of `pageSize`. */
-  async verify(pageSize = 5000): Promise<ChainVerdict> {
-    let from: { seq: number; hash: string } | null = null;
-    let total = 0;
-    for (;;) {
-      const page = await this.list(from?.seq ?? 0, pageSize);
-      if (!page.length) break;
-      const v = verifyChain(page, from);
-      total += v.count;
-      if (!v.ok) return { ...v, count: total };
-      const last = page[page.length - 1]!;
-      from = { seq: last.seq, hash: last.hash };
-    }
-    return from ? { ok: true, count: total, headSeq: from.seq, headHash: from.hash } : verifyChain([]);
+  /** Re-verifies the whole chain from the genesis. */
+  verify(): Promise<ChainVerdict> {
+    return verifyAuditLog(this.prisma);
   }
 }

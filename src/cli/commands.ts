@@ -4,8 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
-import { verifyChain, type ChainedAuditEvent } from '../audit/domain/hash-chain';
+import { verifyAuditLog } from '../audit/audit-reader';
 import { PrincipalRepository } from '../auth/principal.repository';
+import { readBatchStatus } from '../ingestion/batch-status';
 import { loadEnv, maskUrl } from '../config/env';
 import { createDetector, PIPELINE_VERSION } from '../detection/domain/pipeline';
 import { loadRulesetFromDir } from '../detection/ruleset-loader';
@@ -13,7 +14,7 @@ import { ROLES, type RoleName } from '../policy/domain/policy.schema';
 import { defaultPoliciesDir, loadPolicySet } from '../policy/policy-loader';
 import { ensureDatabase } from '../prisma/database';
 import { applyMigrations } from '../prisma/schema-engine';
-import { classifyJobId, JOB, QUEUE } from '../queue/queue.constants';
+import { classifyJobs, QUEUE } from '../queue/queue.constants';
 import { assertRedisReachable, redisConnection } from '../queue/redis';
 import { connectPrisma } from './prisma';
 import { CliError, printJson, table } from './output';
@@ -106,23 +107,13 @@ export async function rulesCheck(o: Opts): Promise<void> {
 export async function auditVerify(o: Opts): Promise<void> {
   const prisma = await connectPrisma(loadEnv().DATABASE_URL);
   try {
-    let from: { seq: number; hash: string } | null = null;
-    let count = 0;
-    for (;;) {
-      const rows = await prisma.auditEvent.findMany({ where: { seq: { gt: BigInt(from?.seq ?? 0) } }, orderBy: { seq: 'asc' }, take: 5000 });
-      if (!rows.length) break;
-      const events: ChainedAuditEvent[] = rows.map((r) => ({ ...r, seq: Number(r.seq), occurredAt: r.occurredAt.toISOString(), details: r.details as Record<string, unknown> }));
-      const v = verifyChain(events, from);
-      count += v.count;
-      if (!v.ok) {
-        if (o.json) printJson({ ok: false, checked: count, brokenAtSeq: v.brokenAtSeq, problem: v.problem });
-        throw new CliError(`audit chain BROKEN at seq ${v.brokenAtSeq} (${v.problem}) after ${count} events`, 3);
-      }
-      const last = events[events.length - 1]!;
-      from = { seq: last.seq, hash: last.hash };
+    const v = await verifyAuditLog(prisma);
+    if (!v.ok) {
+      if (o.json) printJson({ ok: false, checked: v.count, brokenAtSeq: v.brokenAtSeq, problem: v.problem });
+      throw new CliError(`audit chain BROKEN at seq ${v.brokenAtSeq} (${v.problem}) after ${v.count} events`, 3);
     }
-    if (o.json) return printJson({ ok: true, checked: count, headSeq: from?.seq ?? null, headHash: from?.hash ?? null });
-    console.log(`audit chain ok: ${count} events, head seq ${from?.seq ?? '-'} hash ${from?.hash ?? '-'}`);
+    if (o.json) return printJson({ ok: true, checked: v.count, headSeq: v.headSeq, headHash: v.headHash });
+    console.log(`audit chain ok: ${v.count} events, head seq ${v.headSeq ?? '-'} hash ${v.headHash}`);
   } finally {
     await prisma.$disconnect();
   }
@@ -133,12 +124,10 @@ export async function batchStatus(o: Opts): Promise<void> {
   if (!id) throw new CliError('usage: batch <id> [--json]', 2);
   const prisma = await connectPrisma(loadEnv().DATABASE_URL);
   try {
-    const b = await prisma.ingestBatch.findUnique({ where: { id } });
-    if (!b) throw new CliError(`ingest batch ${id} not found`);
-    const [classified, flagged] = await Promise.all([prisma.post.count({ where: { batchId: id, status: 'classified' } }), prisma.flag.count({ where: { post: { batchId: id } } })]);
-    const counts = { received: b.receivedCount, accepted: b.acceptedCount, duplicate: b.duplicateCount, rejected: b.rejectedCount, classified, flagged };
-    if (o.json) return printJson({ id, counts });
-    console.log(table(Object.keys(counts), [Object.values(counts)]));
+    const s = await readBatchStatus(prisma, id);
+    if (!s) throw new CliError(`ingest batch ${id} not found`);
+    if (o.json) return printJson(s);
+    console.log(table(Object.keys(s.counts), [Object.values(s.counts)]));
   } finally {
     await prisma.$disconnect();
   }
@@ -152,10 +141,7 @@ export async function sweep(o: Opts): Promise<void> {
   try {
     const rows = await prisma.post.findMany({ where: { status: 'queued' }, select: { id: true } });
     for (let i = 0; i < rows.length; i += 1000) {
-      await queue.addBulk(rows.slice(i, i + 1000).map((r) => ({
-        name: JOB.classifyPost, data: { postId: r.id },
-        opts: { jobId: classifyJobId(r.id), attempts: env.CLASSIFY_ATTEMPTS, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 3600, count: 50_000 }, removeOnFail: false },
-      })));
+      await queue.addBulk(classifyJobs(rows.slice(i, i + 1000).map((r) => r.id), env.CLASSIFY_ATTEMPTS));
     }
     if (o.json) return printJson({ requeued: rows.length });
     console.log(`re-enqueued ${rows.length} unclassified posts`);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
+import { readBatchStatus } from './batch-status';
 import type { PreparedBatch } from './domain/prepare-batch';
 
 type Tx = Prisma.TransactionClient;
@@ -42,25 +43,7 @@ export class IngestionRepository {
   }
 
   /** The batch's stored counts and live classified/flagged counts, or null when unknown. */
-  async status(batchId: string) {
-    const b = await this.prisma.ingestBatch.findUnique({ where: { id: batchId } });
-    if (!b) return null;
-    const [classified, flagged] = await Promise.all([
-      this.prisma.post.count({ where: { batchId, status: 'classified' } }),
-      this.prisma.flag.count({ where: { post: { batchId } } }),
-    ]);
-    return {
-      id: b.id,
-      receivedAt: b.receivedAt.toISOString(),
-      provenance: {
-        sourcePlatform: b.sourcePlatform, collectionMethod: b.collectionMethod, legalBasis: b.legalBasis,
-        caseReference: b.caseReference, collectedBy: b.collectedBy, collectedAt: b.collectedAt.toISOString(), toolVersion: b.toolVersion,
-      },
-      counts: {
-        received: b.receivedCount, accepted: b.acceptedCount, duplicate: b.duplicateCount, rejected: b.rejectedCount,
-        classified, pending: b.acceptedCount - classified, flagged,
-      },
-      rejections: b.rejections,
-    };
+  status(batchId: string) {
+    return readBatchStatus(this.prisma, batchId);
   }
 }

@@ -28,30 +28,21 @@ export class MetricsService {
         for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
       },
     });
-    new Gauge({
-      name: 'smugwatch_posts', help: 'Stored posts by status', labelNames: ['status'], registers: [this.registry],
-      async collect() {
-        const rows = await self.prisma.post.groupBy({ by: ['status'], _count: { _all: true } });
-        this.reset();
-        for (const r of rows) this.set({ status: r.status }, r._count._all);
-      },
-    });
-    new Gauge({
-      name: 'smugwatch_classifications', help: 'Classifications stored (jobs processed by all workers), by label', labelNames: ['label'], registers: [this.registry],
-      async collect() {
-        const rows = await self.prisma.classification.groupBy({ by: ['label'], _count: { _all: true } });
-        this.reset();
-        for (const r of rows) this.set({ label: r.label }, r._count._all);
-      },
-    });
-    new Gauge({
-      name: 'smugwatch_flags', help: 'Flags raised, by status', labelNames: ['status'], registers: [this.registry],
-      async collect() {
-        const rows = await self.prisma.flag.groupBy({ by: ['status'], _count: { _all: true } });
-        this.reset();
-        for (const r of rows) this.set({ status: r.status }, r._count._all);
-      },
-    });
+    const countBy = (name: string, help: string, label: string, read: () => Promise<{ key: string; n: number }[]>) =>
+      new Gauge({
+        name, help, labelNames: [label], registers: [this.registry],
+        async collect() {
+          const rows = await read();
+          this.reset();
+          for (const r of rows) this.set({ [label]: r.key }, r.n);
+        },
+      });
+    countBy('smugwatch_posts', 'Stored posts by status', 'status', async () =>
+      (await self.prisma.post.groupBy({ by: ['status'], _count: { _all: true } })).map((r) => ({ key: r.status, n: r._count._all })));
+    countBy('smugwatch_classifications', 'Classifications stored (jobs processed by all workers), by label', 'label', async () =>
+      (await self.prisma.classification.groupBy({ by: ['label'], _count: { _all: true } })).map((r) => ({ key: r.label, n: r._count._all })));
+    countBy('smugwatch_flags', 'Flags raised, by status', 'status', async () =>
+      (await self.prisma.flag.groupBy({ by: ['status'], _count: { _all: true } })).map((r) => ({ key: r.status, n: r._count._all })));
     new Gauge({
       name: 'smugwatch_classification_latency_seconds', help: 'Ingest-to-classification latency over the last 15 minutes', labelNames: ['quantile'], registers: [this.registry],
       async collect() {

@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { ENV, type Env } from '../config/config.module';
-import { JOB, QUEUE, classifyJobId } from './queue.constants';
+import { QUEUE, classifyJobs } from './queue.constants';
 
 /** Enqueues classify jobs with deterministic ids, retries with exponential backoff. */
 @Injectable()
@@ -19,19 +19,7 @@ export class ClassifyProducer {
     try {
       for (let i = 0; i < postIds.length; i += 1000) {
         const chunk = postIds.slice(i, i + 1000);
-        await this.queue.addBulk(
-          chunk.map((postId) => ({
-            name: JOB.classifyPost,
-            data: { postId },
-            opts: {
-              jobId: classifyJobId(postId),
-              attempts: this.env.CLASSIFY_ATTEMPTS,
-              backoff: { type: 'exponential', delay: 1000 },
-              removeOnComplete: { age: 3600, count: 50_000 },
-              removeOnFail: false, // failed jobs stay visible with their error
-            },
-          })),
-        );
+        await this.queue.addBulk(classifyJobs(chunk, this.env.CLASSIFY_ATTEMPTS));
         sent += chunk.length;
       }
     } catch (e) {

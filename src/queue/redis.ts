@@ -23,6 +23,24 @@ export class RedisUnreachableError extends Error {
   }
 }
 
+/** Deletes every key under `prefix:` (demo, benchmark and test runs clean up their own keys). @returns keys deleted */
+export async function deleteKeysWithPrefix(url: string, prefix: string): Promise<number> {
+  if (!/^[a-z0-9_-]+$/i.test(prefix)) throw new Error(`refusing odd key prefix "${prefix}"`);
+  const redis = new IORedis({ ...redisConnection(url), maxRetriesPerRequest: 1 });
+  let cursor = '0';
+  let deleted = 0;
+  try {
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      if (keys.length) deleted += await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+  return deleted;
+}
+
 /** Pings Redis once. @throws RedisUnreachableError within about `timeoutMs` */
 export async function assertRedisReachable(url: string, timeoutMs = 3000): Promise<void> {
   const client = new IORedis({ ...redisConnection(url), lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null });
