@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AuditModule } from './audit/audit.module';
+import { ActivationService } from './audit/activation.service';
 import { AccessGuard } from './auth/access.guard';
+import { ResourceResolver } from './auth/resource-resolver';
 import { ErrorFilter } from './common/http/error.filter';
 import { LoggingModule } from './common/logging';
 import { ConfigModule } from './config/config.module';
@@ -15,6 +17,8 @@ import { PrismaModule } from './prisma/prisma.module';
 @Module({
   imports: [ConfigModule, LoggingModule, PrismaModule, AuditModule, IngestionModule, FlagsModule, HealthModule, MetricsModule],
   providers: [
+    ResourceResolver,
+    ActivationService,
     { provide: APP_GUARD, useClass: AccessGuard },
     { provide: APP_FILTER, useClass: ErrorFilter },
   ],

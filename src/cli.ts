@@ -5,14 +5,25 @@
  */
 import { parseArgs } from 'node:util';
 import { CliError } from './cli/output';
+import * as audit from './cli/audit-commands';
+import * as policy from './cli/policy-commands';
 import * as cmd from './cli/commands';
+import * as detection from './cli/detection-commands';
+import { IMPORT_OPTIONS, IMPORT_USAGE, importCommand } from './cli/import-command';
 
 const COMMANDS: Record<string, { run: (o: cmd.Opts) => Promise<void>; usage: string; help: string }> = {
   migrate: { run: cmd.migrate, usage: 'migrate [--json]', help: 'create the database if missing and apply pending migrations' },
   'keys:create': { run: cmd.keysCreate, usage: 'keys:create --name <name> --role <role> --unit <unit> [--json]', help: 'create a principal (if missing) and a new API key, shown once' },
-  classify: { run: cmd.classify, usage: 'classify <file|-> [--json]', help: 'run the detection pipeline on text, JSON or NDJSON posts (no services needed)' },
+  classify: { run: detection.classify, usage: 'classify <file|-> [--out <file>]', help: 'detect on NDJSON or a JSON array of {id, text}; NDJSON out in input order (no services needed)' },
+  evaluate: { run: detection.evaluate, usage: 'evaluate --dataset <file|folder> [--json]', help: 'precision, recall, F1 and FPR of the detector on labelled posts, overall and per language' },
+  'policy:test': { run: policy.policyTest, usage: 'policy:test [--json]', help: 'run policies/tests/*.yaml against the access policy' },
   'rules:check': { run: cmd.rulesCheck, usage: 'rules:check [--json]', help: 'validate policy and rule files; print their versions' },
-  'audit:verify': { run: cmd.auditVerify, usage: 'audit:verify [--json]', help: 'recompute the audit hash chain from the database (exit 3 when broken)' },
+  'audit:verify': { run: audit.auditVerify, usage: 'audit:verify [--public-key <pem>] [--checkpoints <file>] [--json]', help: 'recompute the audit chain from the database and hold it to the checkpoints (exit 3 when broken)' },
+  'audit:export': { run: audit.auditExport, usage: 'audit:export --out <file> [--json]', help: 'write the audit log and its checkpoints as NDJSON' },
+  'audit:verify-export': { run: audit.auditVerifyExport, usage: 'audit:verify-export <file> --public-key <pem> [--checkpoints <file>] [--json]', help: 'verify an export offline with only the public key (exit 3 when broken)' },
+  'audit:checkpoint': { run: audit.auditCheckpoint, usage: 'audit:checkpoint [--json]', help: 'sign the current head of the audit chain' },
+  'audit:keygen': { run: audit.auditKeygen, usage: 'audit:keygen --out <dir> [--json]', help: 'create an Ed25519 key pair for signing checkpoints' },
+  import: { run: importCommand, usage: IMPORT_USAGE, help: 'read platform exports (streaming) and send their posts through the API; --dry-run checks them with no services' },
   batch: { run: cmd.batchStatus, usage: 'batch <id> [--json]', help: 'counts of an ingest batch' },
   sweep: { run: cmd.sweep, usage: 'sweep [--json]', help: 're-enqueue stored posts that have no classification' },
 };
@@ -44,8 +55,10 @@ async function main(argv: string[]): Promise<number> {
     args: rest,
     allowPositionals: true,
     strict: true,
-    options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, name: { type: 'string' }, role: { type: 'string' }, unit: { type: 'string' } },
+    options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, name: { type: 'string' }, role: { type: 'string' }, unit: { type: 'string' }, out: { type: 'string' }, dataset: { type: 'string' }, 'public-key': { type: 'string' }, checkpoints: { type: 'string' }, ...IMPORT_OPTIONS },
   });
+  // The import command's API key may come from the environment (read here, in the entrypoint).
+  if (name === 'import' && values.key === undefined && process.env.SMUGWATCH_API_KEY) values.key = process.env.SMUGWATCH_API_KEY;
   if (values.help) {
     console.log(`usage: smugwatch ${command.usage}\n${command.help}`);
     return 0;

@@ -3,13 +3,16 @@ import { LoggingModule } from './common/logging';
 import { ConfigModule } from './config/config.module';
 import { ClassifyPostProcessor } from './detection/classify-post.processor';
 import { DetectionModule } from './detection/detection.module';
-import { SweepProcessor } from './detection/sweep.processor';
+import { activeRulesetProvider } from './detection/detector.provider';
+import { MaintenanceProcessor } from './detection/maintenance.processor';
+import { AuditModule } from './audit/audit.module';
+import { ActivationService } from './audit/activation.service';
 import { PrismaModule } from './prisma/prisma.module';
 import { QueueModule } from './queue/queue.module';
 
 /** The worker process: the same feature modules plus every processor (the only place they are provided). */
 @Module({
-  imports: [ConfigModule, LoggingModule, PrismaModule, QueueModule, DetectionModule],
-  providers: [ClassifyPostProcessor, SweepProcessor],
+  imports: [ConfigModule, LoggingModule, PrismaModule, QueueModule, AuditModule, DetectionModule],
+  providers: [ClassifyPostProcessor, MaintenanceProcessor, ActivationService, activeRulesetProvider],
 })
 export class WorkerModule {}

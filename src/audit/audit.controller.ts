@@ -1,32 +1,73 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { z } from 'zod';
 import { Access } from '../auth/access.decorator';
+import type { AppRequest } from '../auth/request-context';
 import { DomainError } from '../common/errors';
-import { AuditRepository } from './audit.repository';
+import { formatPath } from '../ingestion/domain/batch.schema';
+import { AuditService } from './audit.service';
 
-const ListQuery = z.object({
+const QuerySchema = z.strictObject({
+  actorId: z.string().max(100).optional(),
+  action: z.string().max(64).optional(),
+  resourceType: z.string().max(64).optional(),
+  resourceId: z.string().max(200).optional(),
+  purpose: z.string().max(64).optional(),
+  caseReference: z.string().max(200).optional(),
+  outcome: z.enum(['allow', 'deny', 'success', 'failure']).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
   after: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
-  action: z.string().max(64).optional(),
 });
 
-/** The audit log for oversight: read in sequence, and verify the hash chain. */
+/** The audit log for oversight: query, verify, checkpoints, export. */
 @Controller('v1/audit')
 export class AuditController {
-  constructor(private readonly audit: AuditRepository) {}
+  constructor(private readonly audit: AuditService) {}
 
   @Get('events')
   @Access('audit.read')
-  async list(@Query() query: Record<string, unknown>) {
-    const q = ListQuery.safeParse(query);
-    if (!q.success) throw new DomainError('AUDIT.BAD_QUERY', 'invalid', z.prettifyError(q.error));
-    const events = await this.audit.list(q.data.after, q.data.limit, { action: q.data.action });
-    return { events, next: events.length === q.data.limit ? events[events.length - 1]!.seq : null };
+  list(@Query() query: Record<string, unknown>, @Req() req: AppRequest) {
+    const q = QuerySchema.safeParse(query);
+    if (!q.success) {
+      const issues = q.error.issues.map((i) => ({ path: formatPath(i.path) || ((i as { keys?: string[] }).keys ?? []).join(','), message: i.message }));
+      throw new DomainError('AUDIT.BAD_QUERY', 'invalid', issues.map((i) => `${i.path}: ${i.message}`).join('; '), { issues });
+    }
+    const { after, limit, from, to, ...terms } = q.data;
+    return this.audit.query({ ...terms, from: from ? new Date(from) : undefined, to: to ? new Date(to) : undefined }, after, limit, req.ctx!);
   }
 
   @Get('verify')
   @Access('audit.verify')
   verify() {
     return this.audit.verify();
+  }
+
+  @Get('checkpoints')
+  @Access('audit.verify')
+  checkpoints() {
+    return this.audit.checkpoints();
+  }
+
+  @Post('checkpoints')
+  @HttpCode(201)
+  @Access('audit.checkpoint')
+  async checkpoint(@Req() req: AppRequest) {
+    const c = await this.audit.checkpoint(req.ctx!);
+    if (!c) throw new DomainError('AUDIT.EMPTY', 'conflict', 'the audit log is empty; nothing to sign');
+    return c;
+  }
+
+  /** NDJSON: a header line, every event in order, then every checkpoint. Verify with `audit:verify-export`. */
+  @Get('export')
+  @Access('audit.export')
+  async export(@Req() req: AppRequest, @Res() res: Response): Promise<void> {
+    const lines = await this.audit.exportLines(req.ctx!);
+    res.status(200).setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
+    for await (const line of lines) {
+      if (!res.write(`${line}\n`)) await new Promise((r) => res.once('drain', r));
+    }
+    res.end();
   }
 }

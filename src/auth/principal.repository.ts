@@ -3,6 +3,7 @@
  */
 import type { PrismaClient } from '../generated/prisma/client';
 import type { RoleName } from '../policy/domain/policy.schema';
+import { appendAuditEvents } from '../audit/audit-writer';
 import { generateApiKey, hashApiKey, keyPrefix } from './domain/api-key';
 
 export interface Principal {
@@ -26,16 +27,23 @@ export class PrincipalRepository {
   /**
    * Creates the principal if missing (by name) and a key for it.
    * @param key a given key (bootstrap), or a new random one
+   * Records a `key.create` audit event in the same transaction.
    * @returns the principal and the key in clear (shown once; only its digest is stored)
    */
-  async createKey(name: string, role: RoleName, unit: string, key: string = generateApiKey()): Promise<{ principal: Principal; key: string }> {
-    const p = await this.prisma.principal.upsert({ where: { name }, update: {}, create: { name, role, unit } });
-    if (p.role !== role) throw new Error(`principal "${name}" exists with role ${p.role}, not ${role}`);
-    await this.prisma.apiKey.upsert({
-      where: { keyHash: hashApiKey(key) },
-      update: {},
-      create: { principalId: p.id, keyHash: hashApiKey(key), prefix: keyPrefix(key) },
+  async createKey(name: string, role: RoleName, unit: string, key: string = generateApiKey(), by?: Principal): Promise<{ principal: Principal; key: string }> {
+    return this.prisma.$transaction(async (tx) => {
+      const p = await tx.principal.upsert({ where: { name }, update: {}, create: { name, role, unit } });
+      if (p.role !== role) throw new Error(`principal "${name}" exists with role ${p.role}, not ${role}`);
+      const k = await tx.apiKey.upsert({
+        where: { keyHash: hashApiKey(key) },
+        update: {},
+        create: { principalId: p.id, keyHash: hashApiKey(key), prefix: keyPrefix(key) },
+      });
+      await appendAuditEvents(tx, [{
+        action: 'key.create', outcome: 'success', actorId: by?.id ?? 'cli', actorRole: by?.role ?? 'operator', unit: by?.unit ?? null,
+        resourceType: 'api_key', resourceId: k.id, details: { principalId: p.id, principal: p.name, role: p.role, unit: p.unit, keyPrefix: k.prefix },
+      }]);
+      return { principal: { id: p.id, name: p.name, role: p.role, unit: p.unit }, key };
     });
-    return { principal: { id: p.id, name: p.name, role: p.role, unit: p.unit }, key };
   }
 }

@@ -3,8 +3,8 @@ import { PrismaClient } from '../generated/prisma/client';
 import { DatabaseUnreachableError } from '../prisma/database';
 
 /** A Prisma client for CLI commands; checks the connection so failures are one line. */
-export async function connectPrisma(url: string): Promise<PrismaClient> {
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 4 }) });
+export async function connectPrisma(url: string, role: { options?: string } = {}): Promise<PrismaClient> {
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 4, ...role }) });
   try {
     await prisma.$queryRaw`SELECT 1`;
   } catch (e) {

@@ -35,6 +35,12 @@ export const EnvSchema = z.object({
    * Keep it outside the database. The development default is refused in production.
    */
   PSEUDONYM_KEY: z.string().min(32).default('development-only-pseudonym-key-change-me-0000'),
+  /** Ed25519 private key (PEM) that signs audit checkpoints; kept outside the database. Required in production. */
+  AUDIT_SIGNING_KEY_FILE: z.string().optional(),
+  /** Seconds between signed audit checkpoints taken by the workers (0 disables; on demand still works). */
+  CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
+  /** PostgreSQL role the service acts as (set at connect); it cannot alter the audit tables. `none`: the login role as is. */
+  DATABASE_ROLE: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('smugwatch_app'),
   /** Folder of the policy files (access, flagging, detection rules). */
   POLICIES_DIR: z.string().default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -59,6 +65,11 @@ export function loadEnv(source: Record<string, unknown> = process.env): Env {
     throw new Error('Invalid environment: PSEUDONYM_KEY must be set in production');
   }
   return r.data;
+}
+
+/** pg connection options that make the session act as `DATABASE_ROLE` (see the app_role migration). */
+export function pgRoleOptions(env: Pick<Env, 'DATABASE_ROLE'>): { options?: string } {
+  return env.DATABASE_ROLE === 'none' ? {} : { options: `-c role=${env.DATABASE_ROLE}` };
 }
 
 /** A URL with its password replaced by `***`, fit for error messages and logs. */

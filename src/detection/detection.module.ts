@@ -10,6 +10,6 @@ import { SweepService } from './sweep.service';
 @Module({
   imports: [AuditModule, QueueModule],
   providers: [detectorProvider, DetectionService, SweepService, ClassifyProducer],
-  exports: [DetectionService, SweepService],
+  exports: [DetectionService, SweepService, detectorProvider.provide],
 })
 export class DetectionModule {}

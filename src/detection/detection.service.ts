@@ -26,7 +26,7 @@ export class DetectionService {
    * workers: the unique key on the classification makes the second a no-op.
    */
   async classifyAndRecord(postId: string): Promise<ClassifyOutcome> {
-    const versions = { rulesetVersion: this.loaded.rulesetVersion, modelVersion: PIPELINE_VERSION };
+    const versions = { rulesetVersion: this.loaded.rulesetVersion, modelVersion: this.loaded.modelVersion };
     const post = await this.prisma.post.findUnique({ where: { id: postId }, select: { id: true, text: true, batch: { select: { legalBasis: true, caseReference: true } } } });
     if (!post) return { status: 'post_missing' };
     const done = await this.prisma.classification.findUnique({ where: { postId_rulesetVersion_modelVersion: { postId, ...versions } }, select: { id: true } });
@@ -34,13 +34,14 @@ export class DetectionService {
 
     const d = this.loaded.detector.classify(post.text);
     const threshold = this.policies.flagging.flagThreshold;
-    const flagged = d.score >= threshold;
+    const flagged = d.flagged;
     const common = { ...versions, policyVersion: this.policies.version, legalBasis: post.batch.legalBasis, caseReference: post.batch.caseReference };
     try {
       await this.prisma.$transaction(async (tx) => {
         const c = await tx.classification.create({
           data: {
-            postId, ...versions, score: d.score, label: d.label, explanation: d.explanation as Prisma.InputJsonValue,
+            postId, ...versions, pipelineVersion: PIPELINE_VERSION, score: d.score, label: d.label, band: d.band, flagged: d.flagged,
+            modelProbability: d.model?.probability ?? null, explanation: d.explanation as Prisma.InputJsonValue,
             policyVersion: this.policies.version, flagThreshold: threshold, workerId: this.workerId,
           },
           select: { id: true },
@@ -48,13 +49,13 @@ export class DetectionService {
         await tx.post.update({ where: { id: postId }, data: { status: 'classified', language: d.language.code, languageConfidence: d.language.confidence } });
         const events: Parameters<AuditRepository['append']>[1][number][] = [{
           ...common, action: 'classification', outcome: 'success', resourceType: 'post', resourceId: postId, actorId: this.workerId, actorRole: 'system',
-          details: { classificationId: c.id, score: d.score, label: d.label, language: d.language.code, rules: d.hits.map((h) => h.ruleId) },
+          details: { classificationId: c.id, score: d.score, label: d.label, band: d.band, language: d.language.code, rules: d.hits.map((h) => h.ruleId), pipelineVersion: PIPELINE_VERSION },
         }];
         if (flagged) {
-          const f = await tx.flag.create({ data: { postId, classificationId: c.id, score: d.score, language: d.language.code }, select: { id: true } });
+          const f = await tx.flag.create({ data: { postId, classificationId: c.id, score: d.score, band: d.band, language: d.language.code }, select: { id: true } });
           events.push({
             ...common, action: 'flag', outcome: 'success', resourceType: 'flag', resourceId: f.id, actorId: this.workerId, actorRole: 'system',
-            details: { postId, classificationId: c.id, score: d.score, threshold, status: 'pending' },
+            details: { postId, classificationId: c.id, score: d.score, band: d.band, threshold, status: 'pending' },
           });
         }
         await this.audit.append(tx, events);

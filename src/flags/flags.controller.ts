@@ -33,7 +33,7 @@ export class FlagsController {
   }
 
   @Get(':id')
-  @Access('flags.read')
+  @Access('flags.read', { type: 'Flag', param: 'id' })
   get(@Param('id', new ParseUUIDPipe()) id: string, @Req() req: AppRequest) {
     return this.flags.get(id, req.ctx!);
   }

@@ -3,6 +3,8 @@ import type { Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
 
 export interface FlagFilter {
+  /** Only flags on posts submitted by this unit (reviewers and supervisors see their unit's flags). */
+  unit?: string;
   status?: 'pending' | 'confirmed' | 'dismissed' | 'escalated';
   language?: string;
   minScore?: number;
@@ -20,7 +22,7 @@ export class FlagsRepository {
       ...(f.status ? { status: f.status } : {}),
       ...(f.language ? { language: f.language } : {}),
       ...(f.minScore !== undefined || f.maxScore !== undefined ? { score: { gte: f.minScore, lte: f.maxScore } } : {}),
-      ...(f.batchId ? { post: { batchId: f.batchId } } : {}),
+      ...(f.batchId || f.unit ? { post: { ...(f.batchId ? { batchId: f.batchId } : {}), ...(f.unit ? { batch: { unit: f.unit } } : {}) } } : {}),
     };
     const [total, rows] = await Promise.all([
       this.prisma.flag.count({ where }),

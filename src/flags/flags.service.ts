@@ -27,7 +27,7 @@ export class FlagsService {
   constructor(private readonly repo: FlagsRepository, private readonly prisma: PrismaService, private readonly audit: AuditRepository) {}
 
   async list(filter: FlagFilter, limit: number, cursor: string | undefined, ctx: RequestContext) {
-    const { total, rows } = await this.repo.list(filter, limit, cursor);
+    const { total, rows } = await this.repo.list({ ...filter, unit: ctx.principal.unit }, limit, cursor);
     await this.audit.appendAlone([{
       ...auditActor(ctx), action: 'consultation', outcome: 'success', resourceType: 'flag_list',
       details: { filter: { ...filter }, limit, returned: rows.length, total },
@@ -36,7 +36,7 @@ export class FlagsService {
       total,
       next: rows.length === limit ? rows[rows.length - 1]!.id : null,
       flags: rows.map((f) => ({
-        id: f.id, postId: f.postId, status: f.status, score: f.score, language: f.language, platform: f.post.platform,
+        id: f.id, postId: f.postId, status: f.status, score: f.score, band: f.band, language: f.language, platform: f.post.platform,
         batchId: f.post.batchId, createdAt: f.createdAt.toISOString(), topRules: topRules(f.classification.explanation),
         rulesetVersion: f.classification.rulesetVersion, modelVersion: f.classification.modelVersion,
       })),
@@ -53,7 +53,7 @@ export class FlagsService {
     );
     const c = f.classification;
     return {
-      id: f.id, status: f.status, score: f.score, language: f.language, createdAt: f.createdAt.toISOString(),
+      id: f.id, status: f.status, score: f.score, band: f.band, language: f.language, createdAt: f.createdAt.toISOString(),
       post: { ...f.post, postedAt: f.post.postedAt?.toISOString() ?? null, createdAt: f.post.createdAt.toISOString() },
       classification: {
         id: c.id, score: c.score, label: c.label, explanation: c.explanation, rulesetVersion: c.rulesetVersion,

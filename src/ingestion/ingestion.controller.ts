@@ -8,17 +8,20 @@ import { IngestionService } from './ingestion.service';
 export class IngestionController {
   constructor(private readonly ingestion: IngestionService) {}
 
-  /** JSON `{provenance, posts}` or NDJSON (first line `{"provenance": …}`); the raw body is read by main's parser. */
+  /**
+   * JSON `{provenance, posts}` or NDJSON (first line `{"provenance": …}`); or, with `?format=<name>`,
+   * a platform export as it is, with the provenance in query parameters. The raw body is read by main's parser.
+   */
   @Post()
   @HttpCode(202)
   @Access('ingest.submit')
   submit(@Req() req: AppRequest) {
     if (!Buffer.isBuffer(req.body)) throw new DomainError('INGEST.BAD_BODY', 'invalid', 'empty body: send JSON or NDJSON');
-    return this.ingestion.ingest(req.body, req.headers['content-type'], req.ctx!);
+    return this.ingestion.ingest(req.body, req.headers['content-type'], req.ctx!, req.query);
   }
 
   @Get(':id')
-  @Access('ingest.read')
+  @Access('ingest.read', { type: 'Batch', param: 'id' })
   status(@Param('id', new ParseUUIDPipe()) id: string) {
     return this.ingestion.status(id);
   }

@@ -15,11 +15,11 @@ export class IngestionRepository {
    * Inserts the batch and its new posts in `tx`.
    * @returns the stored batch id, the ids of newly stored posts, and how many were already stored
    */
-  async insertBatch(tx: Tx, batch: PreparedBatch, submittedById: string): Promise<{ batchId: string; postIds: string[]; duplicates: number }> {
+  async insertBatch(tx: Tx, batch: PreparedBatch, submitter: { id: string; unit: string }): Promise<{ batchId: string; postIds: string[]; duplicates: number }> {
     const p = batch.provenance;
     const row = await tx.ingestBatch.create({
       data: {
-        submittedById, sourcePlatform: p.sourcePlatform, collectionMethod: p.collectionMethod, legalBasis: p.legalBasis,
+        submittedById: submitter.id, unit: submitter.unit, sourcePlatform: p.sourcePlatform, collectionMethod: p.collectionMethod, legalBasis: p.legalBasis,
         caseReference: p.caseReference ?? null, collectedBy: p.collectedBy, collectedAt: new Date(p.collectedAt),
         toolVersion: p.toolVersion ?? null, receivedCount: batch.received, acceptedCount: 0, duplicateCount: 0,
         rejectedCount: batch.rejections.length, rejections: batch.rejections as unknown as Prisma.InputJsonValue,

@@ -6,6 +6,7 @@ import { PrismaService } from '../prisma/prisma.service';
 import { ClassifyProducer } from '../queue/classify.producer';
 import { auditActor, type RequestContext } from '../auth/request-context';
 import { parseIngestBody } from './domain/body';
+import { parseExportBody } from './sources/export-body';
 import { prepareBatch } from './domain/prepare-batch';
 import { IngestionRepository } from './ingestion.repository';
 
@@ -35,12 +36,13 @@ export class IngestionService {
    * Stores a batch. Posts are committed to PostgreSQL before they are enqueued, so losing Redis
    * loses no post. @throws DomainError('invalid') on an unreadable body or invalid provenance
    */
-  async ingest(body: Buffer, contentType: string | undefined, ctx: RequestContext): Promise<IngestReceipt> {
-    const parsed = parseIngestBody(body, contentType);
+  async ingest(body: Buffer, contentType: string | undefined, ctx: RequestContext, query: Record<string, unknown> = {}): Promise<IngestReceipt> {
+    // `?format=` takes a platform export as it is, with the provenance in query parameters.
+    const parsed = query.format !== undefined ? await parseExportBody(body, query) : parseIngestBody(body, contentType);
     const batch = prepareBatch(parsed.value, parsed.lines, this.env.PSEUDONYM_KEY, this.env.INGEST_MAX_POSTS);
     const stored = await this.prisma.$transaction(
       async (tx) => {
-        const r = await this.repo.insertBatch(tx, batch, ctx.principal.id);
+        const r = await this.repo.insertBatch(tx, batch, ctx.principal);
         await this.audit.append(tx, [{
           ...auditActor(ctx), action: 'collection', outcome: 'success', resourceType: 'ingest_batch', resourceId: r.batchId,
           legalBasis: batch.provenance.legalBasis, caseReference: batch.provenance.caseReference ?? ctx.caseReference,

@@ -3,12 +3,13 @@
  * (fail closed) with the file, line and reason. Plain TS: used by the API, the worker and the CLI.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { PROJECT_ROOT } from '../prisma/schema-engine';
-import { AccessPolicySchema, FlaggingPolicySchema, type AccessPolicy, type FlaggingPolicy } from './domain/policy.schema';
+import { CedarPdp, PolicyLoadError } from './domain/cedar-pdp';
+import { FlaggingPolicySchema, type FlaggingPolicy } from './domain/policy.schema';
 
 export class PolicyFileError extends Error {
   constructor(readonly file: string, readonly line: number | null, readonly reason: string) {
@@ -18,10 +19,13 @@ export class PolicyFileError extends Error {
 
 export interface PolicySet {
   dir: string;
-  access: AccessPolicy;
+  /** The Cedar decision point for `access/*.cedar` and `access/schema.cedarschema`. */
+  access: CedarPdp;
   flagging: FlaggingPolicy;
   /** SHA-256 hex over the policy files' names and bytes: the policy version stored with every decision. */
   version: string;
+  /** The files hashed into `version`, relative to `dir`. */
+  files: string[];
 }
 
 export function defaultPoliciesDir(configured?: string): string {
@@ -63,13 +67,53 @@ export function readYamlFile<S extends z.ZodType>(path: string, schema: S, displ
   return { value: r.data, raw, bytes };
 }
 
-/** Loads `access.yaml` and `flagging.yaml` from `dir`. @throws PolicyFileError */
-export function loadPolicySet(dir: string): PolicySet {
-  const access = readYamlFile(join(dir, 'access.yaml'), AccessPolicySchema);
-  const flagging = readYamlFile(join(dir, 'flagging.yaml'), FlaggingPolicySchema);
-  const h = createHash('sha256');
-  for (const [name, f] of [['access.yaml', access], ['flagging.yaml', flagging]] as const) {
-    h.update(`${name}\n${f.bytes.length}\n`).update(f.bytes);
+function displayName(path: string): string {
+  const rel = relative(PROJECT_ROOT, path);
+  return rel && !rel.startsWith('..') ? rel : path;
+}
+
+function readBytes(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new PolicyFileError(displayName(path), null, `cannot read: ${(e as Error).message}`);
   }
-  return { dir, access: access.value, flagging: flagging.value, version: h.digest('hex') };
+}
+
+/**
+ * Loads the access policy (`access/schema.cedarschema` and every `access/*.cedar`) and
+ * `flagging.yaml` from `dir`.
+ * @throws PolicyFileError naming the file, line and reason of the first problem (fail closed)
+ */
+export function loadPolicySet(dir: string): PolicySet {
+  const accessDir = join(dir, 'access');
+  let cedarNames: string[];
+  try {
+    cedarNames = readdirSync(accessDir).filter((f) => f.endsWith('.cedar')).sort();
+  } catch (e) {
+    throw new PolicyFileError(displayName(accessDir), null, `cannot read: ${(e as Error).message}`);
+  }
+  const schemaPath = join(accessDir, 'schema.cedarschema');
+  const schemaBytes = readBytes(schemaPath);
+  const cedarFiles = cedarNames.map((n) => ({ path: join(accessDir, n), bytes: readBytes(join(accessDir, n)) }));
+  let access: CedarPdp;
+  try {
+    access = CedarPdp.load(
+      { path: displayName(schemaPath), text: schemaBytes.toString('utf8') },
+      cedarFiles.map((f) => ({ path: displayName(f.path), text: f.bytes.toString('utf8') })),
+    );
+  } catch (e) {
+    if (e instanceof PolicyLoadError) throw new PolicyFileError(e.file, e.line, e.reason);
+    throw e;
+  }
+  const flaggingPath = join(dir, 'flagging.yaml');
+  const flagging = readYamlFile(flaggingPath, FlaggingPolicySchema);
+  const hashed: [string, Buffer][] = [
+    ['access/schema.cedarschema', schemaBytes],
+    ...cedarFiles.map((f): [string, Buffer] => [relative(dir, f.path), f.bytes]),
+    ['flagging.yaml', flagging.bytes],
+  ];
+  const h = createHash('sha256');
+  for (const [name, bytes] of hashed) h.update(`${name}\n${bytes.length}\n`).update(bytes);
+  return { dir, access, flagging: flagging.value, version: h.digest('hex'), files: hashed.map(([n]) => n) };
 }

@@ -63,11 +63,11 @@ describe('bad input and access', () => {
 
   it('refuses a role the policy does not list (403, audited) and names a missing purpose', async () => {
     const analyst = await apiKey(prisma, 'analyst');
-    const res = await request(api.getHttpServer()).get('/v1/flags').set('Authorization', `Bearer ${analyst}`).set('X-Request-Id', 'analyst-probe').expect(403);
-    expect(res.body.message).toMatch(/role "analyst" may not perform flags.list/);
+    const res = await request(api.getHttpServer()).get('/v1/flags').set('Authorization', `Bearer ${analyst}`).set('X-Purpose', 'review').set('X-Request-Id', 'analyst-probe').expect(403);
+    expect(res.body.message).toMatch(/no policy permits role "analyst" to perform flags.list/);
     expect(await prisma.auditEvent.count({ where: { requestId: 'analyst-probe', outcome: 'deny' } })).toBe(1);
     const noPurpose = await request(api.getHttpServer()).get('/v1/flags').set('Authorization', `Bearer ${reviewer}`).expect(403);
-    expect(noPurpose.body.details).toEqual({ missing: ['X-Purpose'] });
+    expect(noPurpose.body.details).toEqual({ missing: ['X-Purpose'], policyIds: ['purpose.declared-for-content'] });
   });
 
   it('answers 400 naming the bad query parameter', async () => {

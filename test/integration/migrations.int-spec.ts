@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import pg from 'pg';
 import { testPrisma } from '../support/harness';
 
 const root = join(__dirname, '..', '..');
@@ -23,12 +24,21 @@ describe('migrations', () => {
     expect(rows.every((x) => x.finished_at !== null)).toBe(true);
   });
 
-  it('make the audit table refuse UPDATE, DELETE and TRUNCATE', async () => {
-    const prisma = testPrisma();
-    await prisma.$executeRaw`INSERT INTO audit_event (seq, occurred_at, action, outcome, prev_hash, hash) VALUES (999999999, now(), 'probe', 'success', 'x', 'probe-hash-append-only')`;
-    await expect(prisma.$executeRaw`UPDATE audit_event SET action = 'changed' WHERE seq = 999999999`).rejects.toThrow(/append-only/);
-    await expect(prisma.$executeRaw`DELETE FROM audit_event WHERE seq = 999999999`).rejects.toThrow(/append-only/);
-    await expect(prisma.$executeRawUnsafe('TRUNCATE audit_event')).rejects.toThrow(/append-only/);
-    await prisma.$disconnect();
+  it('make the audit table refuse UPDATE, DELETE and TRUNCATE even to its owner (triggers)', async () => {
+    // Inside a transaction that is rolled back, so the probe row never joins the shared chain.
+    const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await c.connect();
+    try {
+      await c.query('BEGIN');
+      await c.query(`INSERT INTO audit_event (seq, occurred_at, action, outcome, prev_hash, hash) VALUES (999999999, now(), 'probe', 'success', 'x', 'probe-hash-append-only')`);
+      for (const sql of ['UPDATE audit_event SET action = $$changed$$ WHERE seq = 999999999', 'DELETE FROM audit_event WHERE seq = 999999999', 'TRUNCATE audit_event']) {
+        await c.query('SAVEPOINT s');
+        await expect(c.query(sql)).rejects.toThrow(/append-only/);
+        await c.query('ROLLBACK TO SAVEPOINT s');
+      }
+    } finally {
+      await c.query('ROLLBACK');
+      await c.end();
+    }
   });
 });

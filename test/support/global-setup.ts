@@ -5,6 +5,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { generateSigningKeyFiles } from '../../src/audit/signing-key';
 import { ensureDatabase } from '../../src/prisma/database';
 
 export default async function globalSetup(): Promise<void> {
@@ -19,7 +22,11 @@ export default async function globalSetup(): Promise<void> {
     encoding: 'utf8',
   });
   if (r.status !== 0) throw new Error(`test database migration failed:\n${r.stdout}\n${r.stderr}`);
+  const keys = generateSigningKeyFiles(mkdtempSync(join(tmpdir(), 'smugwatch-test-keys-')));
   Object.assign(process.env, {
+    AUDIT_SIGNING_KEY_FILE: keys.privateFile,
+    AUDIT_PUBLIC_KEY_FILE: keys.publicFile,
+    CHECKPOINT_INTERVAL_SECONDS: '0',
     NODE_ENV: 'test',
     DATABASE_URL: url,
     REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',

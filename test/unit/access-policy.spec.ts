@@ -1,124 +1,88 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { evaluateAccess, type AccessRequest } from '../../src/policy/domain/evaluate';
-import { ROLES, type RoleName } from '../../src/policy/domain/policy.schema';
+import { CedarPdp, PolicyLoadError } from '../../src/policy/domain/cedar-pdp';
 import { defaultPoliciesDir, loadPolicySet, PolicyFileError } from '../../src/policy/policy-loader';
 
 const POLICIES_DIR = defaultPoliciesDir();
 const policySet = loadPolicySet(POLICIES_DIR);
-const policy = policySet.access;
-const ACTIONS = Object.keys(policy.actions);
+const schema = { path: 'schema.cedarschema', text: readFileSync(join(POLICIES_DIR, 'access', 'schema.cedarschema'), 'utf8') };
+const reviewer = { id: 'u1', role: 'reviewer', unit: 'unit-a' };
 
-/** A request carrying whatever purpose and case the action requires. */
-function compliantRequest(action: string, role: RoleName): AccessRequest {
-  const rule = policy.actions[action]!;
-  const purpose = rule.requiresPurpose ? (rule.purposes?.[0] ?? Object.keys(policy.purposes)[0]!) : null;
-  return { action, role, purpose, caseReference: rule.requiresCase ? 'CASE-2025-001' : null };
-}
-
-describe('the real access policy', () => {
-  it('loads with actions and declared purposes', () => {
-    expect(ACTIONS.length).toBeGreaterThanOrEqual(5);
-    expect(Object.keys(policy.purposes)).toEqual(expect.arrayContaining(['review', 'investigation', 'oversight']));
+describe('the Cedar decision point', () => {
+  it('reports the @id of every loaded policy', () => {
+    expect(policySet.access.policyIds).toEqual(expect.arrayContaining(['reviewer.read-own-unit-flags', 'purpose.case-for-post-content']));
+    expect(policySet.access.policyIds.some((id) => /^policy\d+$/.test(id))).toBe(false);
   });
 
-  it('keeps post content behind a case reference and the audit log with auditors', () => {
-    expect(policy.actions['flags.read']).toMatchObject({ requiresPurpose: true, requiresCase: true });
-    expect(policy.actions['audit.read']?.roles).toEqual(['auditor']);
+  it('denies when a policy fails to evaluate, even though Cedar would skip it and allow', () => {
+    // 2^63-1 + 1 overflows at run time; strict validation cannot see it. A skipped forbid must not fail open.
+    const sut = CedarPdp.load(schema, [
+      { path: 'a.cedar', text: '@id("allow-all-submit")\npermit (principal, action == Smugwatch::Action::"ingest.submit", resource);' },
+      { path: 'b.cedar', text: '@id("broken-forbid")\nforbid (principal, action, resource) when { 9223372036854775807 + 1 > 0 };' },
+    ]);
+    const d = sut.decide(reviewer, 'ingest.submit', { type: 'Service' }, {});
+    expect(d.allow).toBe(false);
+    expect(d.errors.join(' ')).toMatch(/broken-forbid/);
   });
 
-  it('lets every role do something and no role do everything', () => {
-    for (const role of ROLES) {
-      const allowed = ACTIONS.filter((a) => evaluateAccess(policy, compliantRequest(a, role)).allow);
-      expect({ role, some: allowed.length > 0, all: allowed.length === ACTIONS.length }).toEqual({ role, some: true, all: false });
-    }
+  it('denies a request whose resource type the action does not take', () => {
+    const d = policySet.access.decide(reviewer, 'flags.read', { type: 'Service' }, { purpose: 'review', caseReference: 'C-1' });
+    expect(d.allow).toBe(false);
+    expect(d.reason).toMatch(/does not match the access schema/);
+  });
+
+  it('denies an action the schema does not declare, without consulting Cedar', () => {
+    const d = policySet.access.decide({ id: 'a', role: 'admin', unit: 'ops' }, 'audit.delete', { type: 'Service' }, {});
+    expect(d).toMatchObject({ allow: false, policyIds: [] });
+    expect(d.reason).toMatch(/not in the access schema/);
   });
 });
 
-describe('evaluateAccess', () => {
-  const matrix = ACTIONS.flatMap((action) =>
-    ROLES.map((role) => ({ action, role, listed: policy.actions[action]!.roles.includes(role) })),
-  );
+describe('loading the access policy fails closed', () => {
+  const load = (files: { path: string; text: string }[]) => {
+    try {
+      CedarPdp.load(schema, files);
+    } catch (e) {
+      if (e instanceof PolicyLoadError) return e;
+      throw e;
+    }
+    throw new Error('expected CedarPdp.load to throw');
+  };
 
-  it.each(matrix)('$action as $role: allowed exactly when listed ($listed)', ({ action, role, listed }) => {
-    const sut = evaluateAccess(policy, compliantRequest(action, role));
-    expect(sut.allow).toBe(listed);
-    expect(sut.reason).toContain(action);
-    if (!listed) expect(sut.missing).toBeUndefined(); // a refused role is not told which headers to add
+  it('on a syntax error, naming file and line', () => {
+    const e = load([{ path: 'x.cedar', text: '// c\n@id("a")\npermit (principal, action, resource);\n@id("b")\npermit (principal action, resource);' }]);
+    expect(e.file).toBe('x.cedar');
+    expect(e.line).toBe(5);
   });
 
-  it('denies an action that is not in the policy', () => {
-    const sut = evaluateAccess(policy, { action: 'flags.delete', role: 'admin', purpose: 'operations', caseReference: 'C-1' });
-    expect(sut).toEqual({ allow: false, reason: expect.stringContaining('deny by default') });
+  it('on a type error found by strict validation, naming the policy and its line', () => {
+    const e = load([{ path: 'y.cedar', text: '\n\n@id("typo")\npermit (principal, action == Smugwatch::Action::"flags.read", resource)\nwhen { resource.unitt == principal.unit };' }]);
+    expect(e.message).toMatch(/policy "typo"/);
+    expect(e.line).toBe(5);
   });
 
-  it('denies flags.read without X-Purpose and X-Case-Reference, listing both', () => {
-    const sut = evaluateAccess(policy, { action: 'flags.read', role: 'reviewer', purpose: null, caseReference: null });
-    expect(sut.allow).toBe(false);
-    expect(sut.missing).toEqual(['X-Purpose', 'X-Case-Reference']);
+  it('on a policy without @id', () => {
+    expect(load([{ path: 'z.cedar', text: 'permit (principal, action, resource);' }]).reason).toMatch(/@id/);
   });
 
-  it('denies flags.read with a purpose but no case reference, listing X-Case-Reference', () => {
-    const sut = evaluateAccess(policy, { action: 'flags.read', role: 'reviewer', purpose: 'review', caseReference: null });
-    expect(sut.allow).toBe(false);
-    expect(sut.missing).toEqual(['X-Case-Reference']);
+  it('on a duplicate @id across files', () => {
+    const p = '@id("same")\npermit (principal, action == Smugwatch::Action::"ingest.submit", resource);';
+    expect(load([{ path: 'a.cedar', text: p }, { path: 'b.cedar', text: p }]).reason).toMatch(/duplicate @id "same" \(also a\.cedar:1\)/);
   });
 
-  it('denies flags.list without a purpose, listing X-Purpose', () => {
-    const sut = evaluateAccess(policy, { action: 'flags.list', role: 'supervisor', purpose: null, caseReference: 'C-1' });
-    expect(sut.allow).toBe(false);
-    expect(sut.missing).toEqual(['X-Purpose']);
+  it('on a schema that does not parse', () => {
+    expect(() => CedarPdp.load({ path: 's.cedarschema', text: 'namespace Smugwatch { entity ; }' }, [])).toThrow(PolicyLoadError);
   });
 
-  it('treats an empty purpose as missing', () => {
-    const sut = evaluateAccess(policy, { action: 'audit.read', role: 'auditor', purpose: '', caseReference: null });
-    expect(sut).toMatchObject({ allow: false, missing: ['X-Purpose'] });
-  });
-
-  it.each([
-    ['flags.list', 'reviewer'],
-    ['ingest.submit', 'reviewer'], // a purpose that is not required must still be a declared one
-  ] as const)('denies %s with an undeclared purpose', (action, role) => {
-    const sut = evaluateAccess(policy, { action, role, purpose: 'marketing', caseReference: 'C-1' });
-    expect(sut.allow).toBe(false);
-    expect(sut.reason).toMatch(/unknown purpose "marketing"/);
-  });
-
-  it.each([
-    ['flags.list', 'reviewer', 'oversight'],
-    ['flags.read', 'supervisor', 'evaluation'],
-    ['audit.read', 'auditor', 'review'],
-  ] as const)('denies %s when the declared purpose %s… is not accepted for it', (action, role, purpose) => {
-    const sut = evaluateAccess(policy, { action, role, purpose, caseReference: 'C-1' });
-    expect(sut.allow).toBe(false);
-    expect(sut.reason).toContain(`purpose "${purpose}" does not cover ${action}`);
-  });
-
-  it('allows an optional declared purpose on an action without a purpose list', () => {
-    expect(evaluateAccess(policy, { action: 'audit.verify', role: 'admin', purpose: 'operations', caseReference: null }).allow).toBe(true);
-  });
-
-  // BUG src/policy/domain/evaluate.ts:37: `req.purpose in policy.purposes` also finds Object.prototype
-  // members, so X-Purpose: constructor / toString / __proto__ counts as a declared purpose.
-  it.each(['constructor', 'toString', '__proto__'])('denies the undeclared purpose %s (inherited object member)', (purpose) => {
-    expect(evaluateAccess(policy, { action: 'ingest.submit', role: 'reviewer', purpose, caseReference: null }).allow).toBe(false);
-  });
-
-  // BUG src/policy/domain/evaluate.ts:27: `policy.actions[req.action]` finds Object.prototype members,
-  // so the action "toString" throws a TypeError instead of being denied by default.
-  it('denies the unknown action "toString" instead of throwing', () => {
-    expect(evaluateAccess(policy, { action: 'toString', role: 'admin', purpose: null, caseReference: null }).allow).toBe(false);
+  it('with no policies at all', () => {
+    expect(load([]).reason).toMatch(/no access policies/);
   });
 });
 
 describe('loadPolicySet', () => {
   let dir: string;
-  const original = {
-    access: readFileSync(join(POLICIES_DIR, 'access.yaml'), 'utf8'),
-    flagging: readFileSync(join(POLICIES_DIR, 'flagging.yaml'), 'utf8'),
-  };
-  const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+  const flagging = readFileSync(join(POLICIES_DIR, 'flagging.yaml'), 'utf8');
   const loadError = (): PolicyFileError => {
     try {
       loadPolicySet(dir);
@@ -131,116 +95,63 @@ describe('loadPolicySet', () => {
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'policies-'));
-    copyFileSync(join(POLICIES_DIR, 'access.yaml'), join(dir, 'access.yaml'));
-    copyFileSync(join(POLICIES_DIR, 'flagging.yaml'), join(dir, 'flagging.yaml'));
+    cpSync(join(POLICIES_DIR, 'access'), join(dir, 'access'), { recursive: true });
+    writeFileSync(join(dir, 'flagging.yaml'), flagging);
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('loads an unaltered copy of the real policies', () => {
+  it('loads an unaltered copy with the same version as the project policies', () => {
     const sut = loadPolicySet(dir);
-    expect(sut.access).toEqual(policy);
-    expect(sut.flagging.reviewThreshold).toBeLessThanOrEqual(sut.flagging.flagThreshold);
+    expect(sut.version).toBe(policySet.version);
+    expect(sut.version).toMatch(/^[0-9a-f]{64}$/);
+    expect(sut.files).toEqual(expect.arrayContaining(['access/schema.cedarschema', 'access/roles.cedar', 'flagging.yaml']));
   });
 
-  it('reports a YAML syntax error with the file name and line', () => {
-    const needle = '    description: Read the audit log';
-    writeFileSync(join(dir, 'access.yaml'), original.access.replace(`${needle}\n`, '    description: Read: the audit log\n'));
-    const line = lineOf(original.access, needle);
-    expect(line).toBeGreaterThan(1);
-    const sut = loadError();
-    expect(sut.line).toBe(line);
-    expect(sut.message).toContain(`access.yaml:${line}:`);
-    expect(sut.message).toMatch(/Nested mappings/);
+  it('stops on a Cedar type error in a policy file, with file and line', () => {
+    const roles = readFileSync(join(dir, 'access', 'roles.cedar'), 'utf8');
+    writeFileSync(join(dir, 'access', 'roles.cedar'), roles.replace('when { resource.unit == principal.unit };', 'when { resource.unit == 42 };'));
+    const e = loadError();
+    expect(e.file).toMatch(/access\/roles\.cedar$/);
+    expect(e.line).toBeGreaterThan(1);
   });
 
-  it('reports a duplicated key on the line of the repeat', () => {
-    const needle = '    description: Read the audit log';
-    writeFileSync(join(dir, 'access.yaml'), original.access.replace(`${needle}\n`, `${needle}\n    description: again\n`));
-    expect(loadError().message).toContain(`access.yaml:${lineOf(original.access, needle) + 1}:`);
+  it('stops when the schema is missing', () => {
+    unlinkSync(join(dir, 'access', 'schema.cedarschema'));
+    expect(loadError().message).toMatch(/schema\.cedarschema.*cannot read/);
   });
 
-  it('reports a wrong value on its line with its key path', () => {
-    writeFileSync(join(dir, 'access.yaml'), original.access.replace('roles: [auditor]', 'roles: [auditour]'));
-    const sut = loadError();
-    expect(sut.line).toBe(lineOf(original.access, 'roles: [auditor]'));
-    expect(sut.message).toContain('actions.audit.read.roles.0');
+  it('reports a YAML syntax error in flagging.yaml with its line', () => {
+    writeFileSync(join(dir, 'flagging.yaml'), 'version: 1\nflagThreshold: [0.6\nreviewThreshold: 0.4\n');
+    const e = loadError();
+    expect(e.message).toContain('flagging.yaml');
+    expect(e.line).not.toBeNull();
   });
 
-  it('refuses an unknown key, naming the key and its path', () => {
-    const anchor = '    requiresPurpose: false\n'; // last key of ingest.submit
-    writeFileSync(join(dir, 'access.yaml'), original.access.replace(anchor, `${anchor}    requiresCasee: true\n`));
-    const sut = loadError();
-    expect(sut.message).toContain('access.yaml');
-    expect(sut.message).toContain('actions.ingest.submit');
-    expect(sut.message).toContain('requiresCasee');
-  });
-
-  // BUG src/policy/policy-loader.ts:55-58: for an unrecognized key zod's issue path is the enclosing
-  // object, so the reported line is that mapping's first key, not the line of the unknown key.
-  it('reports an unknown key on the line where it is written', () => {
-    const anchor = '    requiresPurpose: false\n'; // last key of ingest.submit
-    const text = original.access.replace(anchor, `${anchor}    requiresCasee: true\n`);
-    writeFileSync(join(dir, 'access.yaml'), text);
-    const line = lineOf(text, 'requiresCasee');
-    const sut = loadError();
-    expect(sut.message).toContain(`access.yaml:${line}:`);
+  it('reports an unknown key in flagging.yaml on the line where it is written', () => {
+    writeFileSync(join(dir, 'flagging.yaml'), `${flagging}\nflagThreshhold: 0.5\n`);
+    const line = `${flagging}\nflagThreshhold: 0.5\n`.split('\n').findIndex((l) => l.startsWith('flagThreshhold')) + 1;
+    const e = loadError();
+    expect(e.line).toBe(line);
+    expect(e.message).toMatch(/flagThreshhold/);
   });
 
   it('refuses reviewThreshold above flagThreshold', () => {
-    writeFileSync(join(dir, 'flagging.yaml'), original.flagging.replace(/^reviewThreshold: .*$/m, 'reviewThreshold: 0.9'));
-    const sut = loadError();
-    expect(sut.message).toContain('flagging.yaml');
-    expect(sut.message).toContain('reviewThreshold must not exceed flagThreshold');
+    writeFileSync(join(dir, 'flagging.yaml'), flagging.replace(/^reviewThreshold: .*$/m, 'reviewThreshold: 0.9'));
+    expect(loadError().message).toContain('reviewThreshold must not exceed flagThreshold');
   });
 
-  it('refuses an action purpose that is not declared', () => {
-    writeFileSync(join(dir, 'access.yaml'), original.access.replace('purposes: [oversight]', 'purposes: [curiosity]'));
-    expect(loadError().message).toMatch(/actions\.audit\.read\.purposes: unknown purpose "curiosity"/);
+  it('changes the version when one byte of a policy file changes, even inside a comment', () => {
+    const before = loadPolicySet(dir).version;
+    const p = join(dir, 'access', 'purpose.cedar');
+    writeFileSync(p, readFileSync(p, 'utf8').replace('// Purpose limitation', '// Purpose limitation.'));
+    expect(loadPolicySet(dir).version).not.toBe(before);
   });
 
-  it.each(['access.yaml', 'flagging.yaml'])('fails closed when %s is missing', (file) => {
-    unlinkSync(join(dir, file));
-    const sut = loadError();
-    expect(sut.message).toContain(file);
-    expect(sut.message).toContain('cannot read');
-    expect(sut.line).toBeNull();
-  });
-
-  describe('policy version', () => {
-    it('is a 64-hex digest, stable across loads and locations', () => {
-      const sut = loadPolicySet(dir).version;
-      expect(sut).toMatch(/^[0-9a-f]{64}$/);
-      expect(loadPolicySet(dir).version).toBe(sut);
-      expect(policySet.version).toBe(sut); // same bytes in the project's policies/
-    });
-
-    it('changes when one byte of a file changes', () => {
-      const before = loadPolicySet(dir).version;
-      const buf = readFileSync(join(dir, 'flagging.yaml'));
-      const at = buf.indexOf('0.4'); // reviewThreshold value
-      expect(at).toBeGreaterThan(0);
-      buf[at + 2] = '3'.charCodeAt(0);
-      writeFileSync(join(dir, 'flagging.yaml'), buf);
-      const after = loadPolicySet(dir);
-      expect(after.flagging.reviewThreshold).toBe(0.3);
-      expect(after.version).not.toBe(before);
-    });
-
-    it('changes when only a comment changes', () => {
-      const before = loadPolicySet(dir).version;
-      writeFileSync(join(dir, 'access.yaml'), original.access.replace('# Who may', '# Who can'));
-      expect(loadPolicySet(dir).version).not.toBe(before);
-    });
-
-    // BUG src/policy/policy-loader.ts:40,69-71: files are hashed after UTF-8 decoding, not as bytes
-    // (as the PolicySet.version doc says), so two different invalid bytes (both read as U+FFFD) give
-    // the same version.
-    it('changes between two files differing only in an invalid UTF-8 byte', () => {
-      const withByte = (b: number) => Buffer.concat([Buffer.from(original.flagging), Buffer.from('# note '), Buffer.from([b]), Buffer.from('\n')]);
-      writeFileSync(join(dir, 'flagging.yaml'), withByte(0xfe));
-      const first = loadPolicySet(dir).version;
-      writeFileSync(join(dir, 'flagging.yaml'), withByte(0xff));
-      expect(loadPolicySet(dir).version).not.toBe(first);
-    });
+  it('changes the version between two files differing only in an invalid UTF-8 byte', () => {
+    const withByte = (b: number) => Buffer.concat([Buffer.from(flagging), Buffer.from('# note '), Buffer.from([b]), Buffer.from('\n')]);
+    writeFileSync(join(dir, 'flagging.yaml'), withByte(0xfe));
+    const first = loadPolicySet(dir).version;
+    writeFileSync(join(dir, 'flagging.yaml'), withByte(0xff));
+    expect(loadPolicySet(dir).version).not.toBe(first);
   });
 });

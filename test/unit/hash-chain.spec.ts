@@ -23,7 +23,9 @@ function body(i: number): Body {
     caseReference: `CASE-${i}`,
     legalBasis: 'Statute 12(3)',
     outcome: 'allow',
-    reason: 'access.yaml allows',
+    reason: 'permitted by reviewer.read-own-unit-flags',
+    policyIds: ['reviewer.read-own-unit-flags'],
+    recipients: i % 5 === 0 ? ['oversight-body'] : [],
     requestId: `req-${i}`,
     policyVersion: 'a'.repeat(64),
     rulesetVersion: 'b'.repeat(64),
@@ -122,8 +124,8 @@ describe('verifyChain', () => {
   });
 
   it('covers every field of the event body (guards the tamper table below)', () => {
-    expect(HASHED_FIELDS).toHaveLength(19);
-    expect(HASHED_FIELDS).toEqual(expect.arrayContaining(['seq', 'prevHash', 'details', 'outcome', 'policyVersion']));
+    expect(HASHED_FIELDS).toHaveLength(21);
+    expect(HASHED_FIELDS).toEqual(expect.arrayContaining(['seq', 'prevHash', 'details', 'outcome', 'policyVersion', 'policyIds', 'recipients']));
   });
 
   describe.each(HASHED_FIELDS.filter((f) => f !== 'seq' && f !== 'prevHash'))('tampering with %s of a middle event', (field) => {

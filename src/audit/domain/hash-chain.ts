@@ -24,6 +24,10 @@ export interface AuditEventBody {
   legalBasis: string | null;
   outcome: 'allow' | 'deny' | 'success' | 'failure';
   reason: string | null;
+  /** Access policies (`@id`s) that determined the decision. */
+  policyIds: string[];
+  /** Recipients of a disclosure; empty otherwise. */
+  recipients: string[];
   requestId: string | null;
   policyVersion: string | null;
   rulesetVersion: string | null;

@@ -1,6 +1,6 @@
 import { findPhoneNumbersInText, type CountryCode } from 'libphonenumber-js';
 import metadata from 'libphonenumber-js/metadata.min.json';
-import { toOriginalSpan, type NormalisedText } from './normalise';
+import { BoundedCache, toOriginalSpan, type NormalisedText } from './normalise';
 import type { Entities } from './types';
 
 /**
@@ -33,30 +33,81 @@ function overlaps(a: { start: number; end: number }, list: ReadonlyArray<{ start
   return list.some((b) => a.start < b.end && b.start < a.end);
 }
 
+const KNOWN_COUNTRIES = new Set<string>(Object.values(CALLING_CODES ?? {}).flat());
 function isCountryCode(c: string): c is CountryCode {
-  return CALLING_CODES !== undefined && Object.values(CALLING_CODES).some((l) => l.includes(c));
+  return KNOWN_COUNTRIES.has(c);
+}
+
+/** Code units of [start, end) covered by the ranges found so far. */
+function covered(found: ReadonlyArray<{ start: number; end: number }>, start: number, end: number): number {
+  let sum = 0;
+  for (const f of found) sum += Math.max(0, Math.min(end, f.end) - Math.max(start, f.start));
+  return sum;
+}
+
+/** A run that may hold a phone number: optional + or (, a digit, then digits and separators, ending in a digit. */
+const CANDIDATE = /[+(]?\d[\d .\-()]{5,}\d/gu;
+const MIN_CANDIDATE_DIGITS = 7;
+
+type FoundPhone = { start: number; end: number; e164: string | null; country: string | null };
+
+/** Readings of one candidate run (offsets relative to it); pure, so cached across posts. */
+const PHONE_CACHE = new BoundedCache<readonly FoundPhone[]>(20_000);
+
+function readCandidate(text: string, countries: ReadonlyArray<CountryCode | undefined>, priceRanges: ReadonlyArray<{ start: number; end: number }>): FoundPhone[] {
+  const found: FoundPhone[] = [];
+  // libphonenumber-js throws and catches a ParseError for every failed reading; their stack traces are never seen,
+  // and capturing them was the largest single cost of detection. Restored before returning (synchronous code).
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    for (const defaultCountry of countries) {
+      for (const m of findPhoneNumbersInText(text, { defaultCountry, extended: true })) {
+        const r = { start: m.startsAt, end: m.endsAt };
+        const e164 = m.number.number;
+        if (e164.length - 1 < MIN_E164_DIGITS || overlaps(r, found) || overlaps(r, priceRanges)) continue;
+        found.push({ ...r, e164, country: m.number.country ?? mainCountry(e164) });
+      }
+      if (covered(found, 0, text.length) >= text.length - 2) break;
+    }
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+  return found;
 }
 
 /**
  * Phones: libphonenumber-js `findPhoneNumbersInText` with `extended: true` (possible, not only valid, numbers — fake
- * test ranges such as UK 07700 900xxx are "possible" but not "valid"), first without a default country (numbers in
+ * test ranges such as UK 07700 900xxx are "possible" but not "valid"), run only on candidate runs of ≥ 7 digits
+ * (separators allowed) so that posts without one cost nothing: first without a default country (numbers in
  * +/00 international form), then with each hinted country and {@link FALLBACK_COUNTRIES} in order; the first reading
  * of a range wins. Leftover runs of ≥ 9 digits (spaces, dots, dashes allowed) are reported with `e164: null`.
  * Ranges that overlap a price are skipped.
  */
 export function extractPhones(n: NormalisedText, countryHints: readonly string[], prices: ReadonlyArray<{ nStart: number; nEnd: number }>): Phone[] {
-  const found: Array<{ start: number; end: number; e164: string | null; country: string | null }> = [];
+  const candidates: Array<{ start: number; text: string }> = [];
+  for (const m of n.text.matchAll(CANDIDATE)) {
+    let digits = 0;
+    for (let i = 0; i < m[0].length; i++) {
+      const c = m[0].charCodeAt(i);
+      if (c >= 48 && c <= 57) digits++;
+    }
+    if (digits >= MIN_CANDIDATE_DIGITS) candidates.push({ start: m.index ?? 0, text: m[0] });
+  }
+  if (candidates.length === 0) return [];
+  const found: FoundPhone[] = [];
   const priceRanges = prices.map((p) => ({ start: p.nStart, end: p.nEnd }));
   const countries: Array<CountryCode | undefined> = [undefined];
   for (const c of [...countryHints.map((h) => h.toUpperCase()), ...FALLBACK_COUNTRIES]) {
     if (isCountryCode(c) && !countries.includes(c)) countries.push(c);
   }
-  for (const defaultCountry of countries) {
-    for (const m of findPhoneNumbersInText(n.text, { defaultCountry, extended: true })) {
-      const r = { start: m.startsAt, end: m.endsAt };
-      const e164 = m.number.number;
-      if (e164.length - 1 < MIN_E164_DIGITS || overlaps(r, found) || overlaps(r, priceRanges)) continue;
-      found.push({ ...r, e164, country: m.number.country ?? mainCountry(e164) });
+  const countryKey = countries.join(',');
+  for (const cand of candidates) {
+    const end = cand.start + cand.text.length;
+    const localPrices = priceRanges.filter((p) => p.start < end && cand.start < p.end).map((p) => ({ start: p.start - cand.start, end: p.end - cand.start }));
+    const key = `${countryKey}|${localPrices.map((p) => `${p.start}-${p.end}`).join(',')}|${cand.text}`;
+    for (const f of PHONE_CACHE.get(key, () => readCandidate(cand.text, countries, localPrices))) {
+      found.push({ ...f, start: f.start + cand.start, end: f.end + cand.start });
     }
   }
   for (const m of n.text.matchAll(/\+?\d[\d .\-()]{6,}\d/gu)) {

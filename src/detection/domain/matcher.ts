@@ -1,6 +1,7 @@
-import { toOriginalSpan, tokenise, type NormalisedText, type Token } from './normalise';
+import { buildPrefilter, findAll, type LinearRegex, type RegexPrefilter } from './linear-regex';
+import { BoundedCache, toOriginalSpan, type NormalisedText, type Token } from './normalise';
 import type { CompiledTerm, EntityKind, Rule, TermWord } from './ruleset';
-import { arabicVariants, STEMMERS } from './stemming';
+import { arabicVariants, STEMMERS, MIN_STEM_LENGTH } from './stemming';
 import type { Entities, LanguageGuess, RuleHit, Span } from './types';
 
 /**
@@ -12,102 +13,95 @@ import type { Entities, LanguageGuess, RuleHit, Span } from './types';
  *   matches a token when equal, when one attached Arabic proclitic (و ف ب ل ك ال …) removed from either side makes them
  *   equal, when `word*` is a prefix of the token, or when a `natural` Porter stemmer of one of the rule's languages
  *   (eng, fra, spa, ita, deu) gives both the same stem (Latin words of ≥ 4 letters only).
- * - `regex`: run with flags `gu` on the normalised (lower-case) text; `\b` is ASCII-only in JavaScript, so use
- *   `(?<![\p{L}\p{N}])` / `(?![\p{L}\p{N}])` for boundaries in other scripts.
+ * - `regex`: run on re2js (linear time) on the normalised (lower-case) text, see linear-regex.ts.
  * - `entities`: one span per extracted phone / messenger contact / price.
  * - `near: {tags, within}`: a match is kept only if a match of ANOTHER rule carrying one of `tags` (or an entity of kind
  *   `phone`, `messenger`, `price` named in `tags`) lies within `within` characters of the original text (gap between
  *   spans). Context is the raw matches of other applicable rules before their own `near` filtering (no recursion).
  * A rule fires at most once per post; its hit lists every kept span.
+ *
+ * Speed: everything that depends only on the ruleset is built once ({@link compileMatcher}): an index from each
+ * key a term's first word answers to (its Arabic variants and `lang:stem` keys) to the terms starting with it, and
+ * one RE2Set over all regexes. Per post, each token is looked up once; a token's keys come from a cache shared
+ * across posts. The cost grows with the post, not with posts × terms.
  */
 
 /** Below this language confidence every rule runs regardless of its `languages`. */
 export const LOW_LANGUAGE_CONFIDENCE = 0.25;
 
-/**
- * A tokenised post, indexed for matching: for each token the set of keys it answers to (its Arabic
- * variants, and `lang:stem` for each stemmer language when it is a Latin word of >= 4 letters), and
- * for each key the token positions. Terms then start only where their first word can match, so the
- * cost grows with the post, not with posts x terms.
- */
-export interface MatchDoc {
-  n: NormalisedText;
-  tokens: readonly Token[];
-  variants: ReadonlyArray<readonly string[]>;
-  keysAt: ReadonlyArray<ReadonlySet<string>>;
-  positions: ReadonlyMap<string, readonly number[]>;
+interface TermRef {
+  rule: number;
+  term: CompiledTerm;
+}
+
+/** A ruleset prepared for matching; build once per ruleset with {@link compileMatcher}. */
+export interface CompiledMatcher {
+  rules: readonly Rule[];
+  index: ReadonlyMap<string, readonly TermRef[]>;
+  prefixTerms: readonly TermRef[];
+  regexes: ReadonlyArray<{ rule: number; regex: LinearRegex }>;
+  prefilter: RegexPrefilter;
+  entityRules: readonly number[];
+  /** Rule index → indices of other rules carrying one of its `near` tags. */
+  nearContext: ReadonlyArray<readonly number[]>;
 }
 
 const STEM_LANGS = Object.entries(STEMMERS);
+const LATIN_WORD = /^[a-z]+$/u;
 
-/** Prepares a normalised post for matching. */
-export function prepareDoc(n: NormalisedText): MatchDoc {
-  const tokens = tokenise(n.text);
-  const variants = tokens.map((t) => arabicVariants(t.text));
-  const positions = new Map<string, number[]>();
-  const keysAt = tokens.map((t, i) => {
-    const keys = new Set<string>(variants[i]);
-    if (t.text.length >= 4 && /^[a-z]+$/u.test(t.text)) {
-      for (const [lang, fn] of STEM_LANGS) keys.add(`${lang}:${fn(t.text)}`);
+/** All keys a token answers to: its Arabic variants and `lang:stem` for every stemmer language (cached, pure). */
+const TOKEN_KEYS = new BoundedCache<readonly string[]>(200_000);
+function computeKeys(word: string): readonly string[] {
+  const keys = arabicVariants(word);
+  if (word.length >= MIN_STEM_LENGTH && LATIN_WORD.test(word)) {
+    for (const [lang, fn] of STEM_LANGS) keys.push(`${lang}:${fn(word)}`);
+  }
+  return keys;
+}
+export function tokenKeys(word: string): readonly string[] {
+  return TOKEN_KEYS.get(word, computeKeys);
+}
+
+function wordMatches(token: string, w: TermWord): boolean {
+  const keys = tokenKeys(token);
+  if (w.prefix) {
+    for (const v of arabicVariants(token)) if (v.startsWith(w.word)) return true;
+    return false;
+  }
+  for (const k of keys) if (w.variants.includes(k) || w.stems.includes(k)) return true;
+  return false;
+}
+
+/** Builds the term index and regex prefilter of a ruleset. */
+export function compileMatcher(rules: readonly Rule[]): CompiledMatcher {
+  const index = new Map<string, TermRef[]>();
+  const prefixTerms: TermRef[] = [];
+  const regexes: Array<{ rule: number; regex: LinearRegex }> = [];
+  const entityRules: number[] = [];
+  rules.forEach((rule, r) => {
+    for (const term of rule.terms) {
+      const first = term.words[0];
+      if (first === undefined) continue;
+      const ref = { rule: r, term };
+      if (first.prefix) {
+        prefixTerms.push(ref);
+        continue;
+      }
+      for (const k of new Set([...first.variants, ...first.stems])) {
+        const list = index.get(k);
+        if (list) list.push(ref);
+        else index.set(k, [ref]);
+      }
     }
-    for (const k of keys) {
-      const at = positions.get(k);
-      if (at) at.push(i);
-      else positions.set(k, [i]);
-    }
-    return keys;
+    for (const regex of rule.regexes) regexes.push({ rule: r, regex });
+    if (rule.entities.length > 0) entityRules.push(r);
   });
-  return { n, tokens, variants, keysAt, positions };
-}
-
-function wordMatches(doc: MatchDoc, i: number, w: TermWord): boolean {
-  const keys = doc.keysAt[i];
-  if (keys === undefined) return false;
-  if (w.prefix) return (doc.variants[i] ?? []).some((v) => v.startsWith(w.word));
-  return w.variants.some((v) => keys.has(v)) || w.stems.some((k) => keys.has(k));
-}
-
-/** Token positions where `w` can match (all positions for a prefix word). */
-function candidateStarts(doc: MatchDoc, w: TermWord): Iterable<number> {
-  if (w.prefix) return [...doc.tokens.keys()].filter((i) => wordMatches(doc, i, w));
-  const at = new Set<number>();
-  for (const k of [...w.variants, ...w.stems]) for (const i of doc.positions.get(k) ?? []) at.add(i);
-  return [...at].sort((a, b) => a - b);
-}
-
-function termSpans(doc: MatchDoc, term: CompiledTerm): Span[] {
-  const out: Span[] = [];
-  const len = term.words.length;
-  const first = term.words[0];
-  if (first === undefined) return out;
-  for (const i of candidateStarts(doc, first)) {
-    if (i + len > doc.tokens.length) continue;
-    let ok = true;
-    for (let j = 1; j < len && ok; j++) {
-      const w = term.words[j];
-      ok = w !== undefined && wordMatches(doc, i + j, w);
-    }
-    if (!ok) continue;
-    const a = doc.tokens[i];
-    const b = doc.tokens[i + len - 1];
-    if (a !== undefined && b !== undefined) out.push(toOriginalSpan(doc.n, a.start, b.end));
-  }
-  return out;
-}
-
-function regexSpans(doc: MatchDoc, re: RegExp): Span[] {
-  const out: Span[] = [];
-  for (const m of doc.n.text.matchAll(new RegExp(re.source, re.flags))) {
-    const start = m.index ?? 0;
-    if (m[0].length === 0) continue;
-    out.push(toOriginalSpan(doc.n, start, start + m[0].length));
-  }
-  return out;
-}
-
-function entitySpans(entities: Entities, kind: EntityKind): Span[] {
-  const list: Span[] = kind === 'phone' ? entities.phones : kind === 'messenger' ? entities.messengers : entities.prices;
-  return list.map((e) => ({ start: e.start, end: e.end, text: e.text }));
+  const nearContext = rules.map((rule, r) => {
+    const near = rule.near;
+    if (near === null) return [];
+    return rules.flatMap((other, o) => (o !== r && other.tags.some((t) => near.tags.includes(t)) ? [o] : []));
+  });
+  return { rules, index, prefixTerms, regexes, prefilter: buildPrefilter(regexes.map((x) => x.regex)), entityRules, nearContext };
 }
 
 /** True when the rule runs on a post in this language (see the module comment). */
@@ -116,7 +110,24 @@ export function ruleApplies(rule: Rule, lang: LanguageGuess): boolean {
   return rule.languages.includes(lang.code);
 }
 
+function termEnd(tokens: readonly Token[], i: number, term: CompiledTerm): number {
+  const len = term.words.length;
+  if (i + len > tokens.length) return -1;
+  for (let j = 1; j < len; j++) {
+    const w = term.words[j];
+    const t = tokens[i + j];
+    if (w === undefined || t === undefined || !wordMatches(t.text, w)) return -1;
+  }
+  return i + len - 1;
+}
+
+function entitySpans(entities: Entities, kind: EntityKind): Span[] {
+  const list: Span[] = kind === 'phone' ? entities.phones : kind === 'messenger' ? entities.messengers : entities.prices;
+  return list.map((e) => ({ start: e.start, end: e.end, text: e.text }));
+}
+
 function dedupe(spans: Span[]): Span[] {
+  if (spans.length < 2) return spans;
   const seen = new Set<string>();
   return spans
     .sort((a, b) => a.start - b.start || a.end - b.end)
@@ -130,35 +141,65 @@ function dedupe(spans: Span[]): Span[] {
 
 const gap = (a: Span, b: Span): number => Math.max(0, Math.max(a.start, b.start) - Math.min(a.end, b.end));
 
-/** Runs every applicable rule and returns the hits, in rule order. */
-export function matchRules(rules: readonly Rule[], doc: MatchDoc, entities: Entities, lang: LanguageGuess): RuleHit[] {
-  const raw = new Map<string, Span[]>();
-  const applicable = rules.filter((r) => ruleApplies(r, lang));
-  for (const rule of applicable) {
-    const spans: Span[] = [];
-    for (const t of rule.terms) spans.push(...termSpans(doc, t));
-    for (const re of rule.regexes) spans.push(...regexSpans(doc, re));
-    for (const k of rule.entities) spans.push(...entitySpans(entities, k));
-    if (spans.length > 0) raw.set(rule.id, dedupe(spans));
+/** Runs every applicable rule on a tokenised, normalised post and returns the hits, in rule order. */
+export function matchRules(cm: CompiledMatcher, n: NormalisedText, tokens: readonly Token[], entities: Entities, lang: LanguageGuess): RuleHit[] {
+  const { rules } = cm;
+  const applies = rules.map((r) => ruleApplies(r, lang));
+  const raw: Array<Span[] | undefined> = new Array<Span[] | undefined>(rules.length);
+  const add = (r: number, span: Span): void => {
+    const list = raw[r];
+    if (list) list.push(span);
+    else raw[r] = [span];
+  };
+  for (let i = 0; i < tokens.length; i++) {
+    const tok = tokens[i];
+    if (tok === undefined) continue;
+    const seen = new Set<TermRef>();
+    for (const key of tokenKeys(tok.text)) {
+      const refs = cm.index.get(key);
+      if (refs === undefined) continue;
+      for (const ref of refs) {
+        if (!applies[ref.rule] || seen.has(ref)) continue;
+        seen.add(ref);
+        const last = termEnd(tokens, i, ref.term);
+        const b = tokens[last];
+        if (last >= 0 && b !== undefined) add(ref.rule, toOriginalSpan(n, tok.start, b.end));
+      }
+    }
+    for (const ref of cm.prefixTerms) {
+      if (!applies[ref.rule]) continue;
+      const first = ref.term.words[0];
+      if (first === undefined || !wordMatches(tok.text, first)) continue;
+      const last = termEnd(tokens, i, ref.term);
+      const b = tokens[last];
+      if (last >= 0 && b !== undefined) add(ref.rule, toOriginalSpan(n, tok.start, b.end));
+    }
+  }
+  for (const id of cm.prefilter.candidates(n.text)) {
+    const x = cm.regexes[id];
+    if (x === undefined || !applies[x.rule]) continue;
+    for (const [s, e] of findAll(x.regex, n.text)) add(x.rule, toOriginalSpan(n, s, e));
+  }
+  for (const r of cm.entityRules) {
+    if (!applies[r]) continue;
+    for (const k of rules[r]?.entities ?? []) for (const s of entitySpans(entities, k)) add(r, s);
   }
   const hits: RuleHit[] = [];
-  for (const rule of applicable) {
-    let spans = raw.get(rule.id);
-    if (spans === undefined) continue;
+  rules.forEach((rule, r) => {
+    const found = raw[r];
+    if (found === undefined) return;
+    let spans = dedupe(found);
     const near = rule.near;
     if (near !== null) {
       const context: Span[] = [];
-      for (const other of applicable) {
-        if (other.id === rule.id || !other.tags.some((t) => near.tags.includes(t))) continue;
-        context.push(...(raw.get(other.id) ?? []));
-      }
+      for (const o of cm.nearContext[r] ?? []) if (applies[o]) context.push(...(raw[o] ?? []));
       for (const kind of ['phone', 'messenger', 'price'] as const) {
         if (near.tags.includes(kind)) context.push(...entitySpans(entities, kind));
       }
       spans = spans.filter((s) => context.some((c) => gap(s, c) <= near.within));
-      if (spans.length === 0) continue;
+      if (spans.length === 0) return;
     }
     hits.push({ ruleId: rule.id, description: rule.description, weight: rule.weight, tags: [...rule.tags], spans });
-  }
+  });
   return hits;
 }

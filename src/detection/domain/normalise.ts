@@ -38,12 +38,6 @@ export interface Token {
   end: number;
 }
 
-interface Unit {
-  out: string;
-  start: number;
-  end: number;
-}
-
 const DROPPED = /^[\u00AD\u034F\u061C\u0640\u115F\u1160\u17B4\u17B5\u180B-\u180E\u200B-\u200F\u202A-\u202E\u2060-\u206F\uFE00-\uFE0F\uFEFF]$/u;
 const COMBINING = /^\p{M}$/u;
 const SKIN_TONE = /^[\u{1F3FB}-\u{1F3FF}]$/u;
@@ -88,27 +82,30 @@ function isRegionalIndicator(cp: number): boolean {
   return cp >= 0x1f1e6 && cp <= 0x1f1ff;
 }
 
-/** Splits the original into clusters: a base code point plus following combining marks / variation selectors, or a flag pair. */
-function clusters(original: string): Unit[] {
-  const out: Unit[] = [];
-  let i = 0;
-  while (i < original.length) {
-    const cp = original.codePointAt(i) ?? 0;
-    let end = i + (cp > 0xffff ? 2 : 1);
-    if (isRegionalIndicator(cp)) {
-      const next = original.codePointAt(end) ?? 0;
-      if (isRegionalIndicator(next)) end += 2;
-    } else {
-      while (end < original.length) {
-        const ch = String.fromCodePoint(original.codePointAt(end) ?? 0);
-        if (!COMBINING.test(ch)) break;
-        end += ch.length;
-      }
+/** Bounded memo of a pure function of a string; cleared when full, so results never depend on what was cached. */
+export class BoundedCache<V> {
+  private readonly map = new Map<string, V>();
+  constructor(private readonly max: number) {}
+  get(key: string, compute: (key: string) => V): V {
+    let v = this.map.get(key);
+    if (v === undefined) {
+      v = compute(key);
+      if (this.map.size >= this.max) this.map.clear();
+      this.map.set(key, v);
     }
-    out.push({ out: original.slice(i, end), start: i, end });
-    i = end;
+    return v;
   }
-  return out;
+}
+
+const combiningCache = new Map<number, boolean>();
+function isCombining(cp: number): boolean {
+  if (cp < 0x300) return false;
+  let r = combiningCache.get(cp);
+  if (r === undefined) {
+    r = COMBINING.test(String.fromCodePoint(cp));
+    combiningCache.set(cp, r);
+  }
+  return r;
 }
 
 function mapCluster(raw: string): string {
@@ -134,74 +131,155 @@ function mapCluster(raw: string): string {
   return r;
 }
 
-function isLetterUnit(u: Unit | undefined): boolean {
-  return u !== undefined && u.out.length > 0 && LETTER.test(u.out);
+/** Mapped output of every ASCII code unit (the same as mapCluster gives, precomputed). */
+const ASCII_OUT: readonly string[] = Array.from({ length: 128 }, (_, c) => mapCluster(String.fromCharCode(c)));
+/** Non-ASCII clusters seen before: their mapped output (mapCluster is pure). */
+const CLUSTER_CACHE = new BoundedCache<string>(50_000);
+
+/** Unit classes, as bits: letter-only output, a single Latin letter, a single Cyrillic/Greek letter. */
+const IS_LETTER = 1;
+const IS_LATIN = 2;
+const IS_CYR_GREEK = 4;
+const CLASS_CACHE = new BoundedCache<number>(50_000);
+function classify(out: string): number {
+  if (out.length === 1) {
+    const c = out.charCodeAt(0);
+    if (c >= 97 && c <= 122) return IS_LETTER | IS_LATIN;
+    if (c < 128) return 0;
+  }
+  return CLASS_CACHE.get(out, (o) => {
+    if (o === '' || !LETTER.test(o)) return 0;
+    return IS_LETTER | (LATIN_LETTER.test(o) ? IS_LATIN : 0) | (CYR_GREEK_LETTER.test(o) ? IS_CYR_GREEK : 0);
+  });
+}
+
+/** Clusters of the original after mapping, as parallel arrays (dropped clusters removed). */
+interface Units {
+  out: string[];
+  start: number[];
+  end: number[];
+  cls: number[];
+}
+
+/** Splits the original into clusters (a base code point plus combining marks / variation selectors, or a flag pair) and maps each. */
+function mapUnits(original: string): Units {
+  const u: Units = { out: [], start: [], end: [], cls: [] };
+  const len = original.length;
+  let i = 0;
+  while (i < len) {
+    const c = original.charCodeAt(i);
+    let end: number;
+    let out: string;
+    if (c < 128 && !(i + 1 < len && isCombining(original.codePointAt(i + 1) ?? 0))) {
+      end = i + 1;
+      out = ASCII_OUT[c] ?? '';
+    } else {
+      const cp = original.codePointAt(i) ?? 0;
+      end = i + (cp > 0xffff ? 2 : 1);
+      if (isRegionalIndicator(cp)) {
+        if (isRegionalIndicator(original.codePointAt(end) ?? 0)) end += 2;
+      } else {
+        for (;;) {
+          if (end >= len) break;
+          const next = original.codePointAt(end) ?? 0;
+          if (!isCombining(next)) break;
+          end += next > 0xffff ? 2 : 1;
+        }
+      }
+      out = CLUSTER_CACHE.get(original.slice(i, end), mapCluster);
+    }
+    if (out !== '') {
+      // dropped characters must not separate the letters around them
+      u.out.push(out);
+      u.start.push(i);
+      u.end.push(end);
+      u.cls.push(classify(out));
+    }
+    i = end;
+  }
+  return u;
 }
 
 /** Step 6: look-alike folding per word, and leetspeak digits between Latin letters. */
-function foldLookAlikes(units: Unit[]): void {
+function foldLookAlikes(u: Units): void {
+  const n = u.out.length;
   let latin = 0;
   let cyrGreek = 0;
-  for (const u of units) {
-    if (LATIN_LETTER.test(u.out)) latin++;
-    else if (CYR_GREEK_LETTER.test(u.out)) cyrGreek++;
+  for (let k = 0; k < n; k++) {
+    const c = u.cls[k] ?? 0;
+    if (c & IS_LATIN) latin++;
+    else if (c & IS_CYR_GREEK) cyrGreek++;
   }
-  let i = 0;
-  while (i < units.length) {
-    if (!isLetterUnit(units[i])) {
-      i++;
-      continue;
+  if (cyrGreek > 0) {
+    let i = 0;
+    while (i < n) {
+      if (!((u.cls[i] ?? 0) & IS_LETTER)) {
+        i++;
+        continue;
+      }
+      let j = i;
+      let wl = 0;
+      let wc = 0;
+      let allConfusable = true;
+      while (j < n && (u.cls[j] ?? 0) & IS_LETTER) {
+        const c = u.cls[j] ?? 0;
+        if (c & IS_LATIN) wl++;
+        if (c & IS_CYR_GREEK) {
+          wc++;
+          if (CONFUSABLES[u.out[j] ?? ''] === undefined) allConfusable = false;
+        }
+        j++;
+      }
+      if (wc > 0 && allConfusable && (wl > 0 || latin > cyrGreek)) {
+        for (let k = i; k < j; k++) {
+          const f = CONFUSABLES[u.out[k] ?? ''];
+          if (f !== undefined) {
+            u.out[k] = f;
+            u.cls[k] = IS_LETTER | IS_LATIN;
+          }
+        }
+      }
+      i = j;
     }
-    let j = i;
-    while (j < units.length && isLetterUnit(units[j])) j++;
-    const word = units.slice(i, j);
-    const wl = word.filter((u) => LATIN_LETTER.test(u.out)).length;
-    const wc = word.filter((u) => CYR_GREEK_LETTER.test(u.out)).length;
-    const allConfusable = word.every((u) => !CYR_GREEK_LETTER.test(u.out) || CONFUSABLES[u.out] !== undefined);
-    if (wc > 0 && ((wl > 0 && allConfusable) || (wl === 0 && allConfusable && latin > cyrGreek))) {
-      for (const u of word) u.out = CONFUSABLES[u.out] ?? u.out;
-    }
-    i = j;
   }
-  for (let k = 1; k + 1 < units.length; k++) {
-    const u = units[k];
-    const prev = units[k - 1];
-    const next = units[k + 1];
-    if (u === undefined || prev === undefined || next === undefined) continue;
-    const leet = LEET[u.out];
-    if (leet !== undefined && LATIN_LETTER.test(prev.out) && LATIN_LETTER.test(next.out)) u.out = leet;
+  for (let k = 1; k + 1 < n; k++) {
+    const leet = LEET[u.out[k] ?? ''];
+    if (leet !== undefined && (u.cls[k - 1] ?? 0) & IS_LATIN && (u.cls[k + 1] ?? 0) & IS_LATIN) {
+      u.out[k] = leet;
+      u.cls[k] = IS_LETTER | IS_LATIN;
+    }
   }
 }
 
 /** Step 7: joins letter-spaced words by emptying the separators between single letters. */
-function joinLetterSpacing(units: Unit[]): void {
-  const single = (k: number): boolean =>
-    isLetterUnit(units[k]) && [...(units[k]?.out ?? '')].length === 1 && !isLetterUnit(units[k - 1]) && !isLetterUnit(units[k + 1]);
+function joinLetterSpacing(u: Units): void {
+  const n = u.out.length;
+  const letter = (k: number): boolean => k >= 0 && k < n && ((u.cls[k] ?? 0) & IS_LETTER) !== 0;
+  const single = (k: number): boolean => {
+    if (!letter(k) || letter(k - 1) || letter(k + 1)) return false;
+    const o = u.out[k] ?? '';
+    return o.length === 1 || (o.length === 2 && (o.codePointAt(0) ?? 0) > 0xffff);
+  };
   let i = 0;
-  while (i < units.length) {
+  while (i < n) {
     if (!single(i)) {
       i++;
       continue;
     }
-    const letters = [i];
-    const seps: number[] = [];
+    let count = 1;
+    let dotsOnly = true;
     let k = i;
     for (;;) {
-      const sep = units[k + 1];
-      if (sep === undefined || !SPACING_SEPARATORS.has(sep.out) || !single(k + 2)) break;
-      seps.push(k + 1);
-      letters.push(k + 2);
+      const sep = u.out[k + 1];
+      if (sep === undefined || !SPACING_SEPARATORS.has(sep) || !single(k + 2)) break;
+      if (sep !== '.') dotsOnly = false;
+      count++;
       k += 2;
     }
-    const dotsOnly = seps.every((s) => units[s]?.out === '.');
-    if (letters.length >= 4 || (dotsOnly && letters.length >= 2)) {
-      for (const s of seps) {
-        const u = units[s];
-        if (u !== undefined) u.out = '';
-      }
+    if (count >= 4 || (dotsOnly && count >= 2)) {
+      for (let s = i + 1; s < k; s += 2) u.out[s] = '';
       // a trailing dot of "u.k." belongs to the abbreviation
-      const after = units[k + 1];
-      if (dotsOnly && after !== undefined && after.out === '.') after.out = '';
+      if (dotsOnly && u.out[k + 1] === '.') u.out[k + 1] = '';
     }
     i = k + 1;
   }
@@ -213,25 +291,36 @@ function joinLetterSpacing(units: Unit[]): void {
  * @returns the normalised text with per-code-unit offsets into `original`
  */
 export function normalise(original: string): NormalisedText {
-  const units = clusters(original)
-    .map((u) => ({ ...u, out: mapCluster(u.out) }))
-    .filter((u) => u.out !== ''); // dropped characters must not separate the letters around them
-  foldLookAlikes(units);
-  joinLetterSpacing(units);
+  const u = mapUnits(original);
+  foldLookAlikes(u);
+  joinLetterSpacing(u);
   let text = '';
   const starts: number[] = [];
   const ends: number[] = [];
   let lastWasSpace = true;
-  for (const u of units) {
-    for (const ch of u.out) {
+  for (let k = 0; k < u.out.length; k++) {
+    const out = u.out[k] ?? '';
+    const s = u.start[k] ?? 0;
+    const e = u.end[k] ?? 0;
+    if (out.length === 1) {
+      if (out === ' ') {
+        if (lastWasSpace) continue;
+        lastWasSpace = true;
+      } else lastWasSpace = false;
+      text += out;
+      starts.push(s);
+      ends.push(e);
+      continue;
+    }
+    for (const ch of out) {
       if (ch === ' ') {
         if (lastWasSpace) continue;
         lastWasSpace = true;
       } else lastWasSpace = false;
       text += ch;
       for (let c = 0; c < ch.length; c++) {
-        starts.push(u.start);
-        ends.push(u.end);
+        starts.push(s);
+        ends.push(e);
       }
     }
   }

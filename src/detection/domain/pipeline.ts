@@ -1,40 +1,64 @@
 import { extractEntities } from './entities';
 import { identifyLanguage } from './language';
-import { matchRules, prepareDoc } from './matcher';
-import { normalise } from './normalise';
+import { compileMatcher, matchRules } from './matcher';
+import { extractFeatures, scoreModel, type LinearModel, type ModelOutput } from './model';
+import { normalise, tokenise } from './normalise';
 import type { Ruleset } from './ruleset';
 import { score as scoreHits, SCORING } from './scoring';
 import type { Entities, LanguageGuess, RuleHit } from './types';
 
 export type { Entities, RuleHit, Span } from './types';
 
-/** Version of the detection code (normalisation, matching, entity extraction, scoring). Bump on any behaviour change. */
-export const PIPELINE_VERSION = 'pipeline-1.0.0';
+/** Version of the detection code (normalisation, matching, entity extraction, features, scoring). Bump on any behaviour change. */
+export const PIPELINE_VERSION = 'pipeline-2.0.0';
 
-/** Score cut-offs, both in 0..1 with review ≤ flag: score ≥ flag → 'smuggling_ad'; ≥ review → 'needs_review'; else 'not_smuggling'. */
+/**
+ * Score cut-offs, all in 0..1 with review ≤ flag: score ≥ flag → 'smuggling_ad' and `flagged`; ≥ review →
+ * 'needs_review'; else 'not_smuggling'. `bands` order the review queue (see {@link bandFor}); by default they split
+ * the range above `flag` in three equal parts.
+ */
 export interface Thresholds {
   flag: number;
   review: number;
+  bands?: { high: number; medium: number };
 }
+
+/** Queue priority of a detection: `high` ≥ bands.high, `medium` ≥ bands.medium, else `low` (every unflagged post is low). */
+export type Band = 'high' | 'medium' | 'low';
 
 /** The classification of one post, fully JSON-serialisable. */
 export interface Detection {
   /** 0..1, see scoring.ts for the formula. */
   score: number;
   label: 'smuggling_ad' | 'needs_review' | 'not_smuggling';
+  /** score ≥ the flag threshold: the post enters the review queue. */
+  flagged: boolean;
+  band: Band;
   /** ISO 639-3 ('arb', 'pes', 'eng', …) or 'und'; confidence 0..1. */
   language: LanguageGuess;
   hits: RuleHit[];
   entities: Entities;
-  /** Per rule hit (id, weight, matched original text), entity summary, score arithmetic, language, thresholds, versions. */
+  /** The statistical model's view of the post; null when the detector has no model. */
+  model: ModelOutput | null;
+  /**
+   * Per rule hit (id, weight, span and matched original text), entity summary, model contribution and top features,
+   * score arithmetic, language, thresholds, versions: enough to reproduce the score.
+   */
   explanation: Record<string, unknown>;
   rulesetVersion: string;
   pipelineVersion: string;
+  /** SHA-256 of the model artifact, or null without a model. */
+  modelVersion: string | null;
 }
 
-/** Classifies post text. Synchronous, pure and deterministic for a given ruleset and thresholds. */
+/** Classifies post text. Synchronous, pure and deterministic for a given ruleset, model and thresholds. */
 export interface Detector {
   classify(text: string): Detection;
+}
+
+export interface DetectorOptions {
+  /** The trained model (model-loader.ts); null or absent = rules only. */
+  model?: LinearModel | null;
 }
 
 function labelFor(score: number, t: Thresholds): Detection['label'] {
@@ -42,41 +66,85 @@ function labelFor(score: number, t: Thresholds): Detection['label'] {
   return score >= t.review ? 'needs_review' : 'not_smuggling';
 }
 
+/** The band of a score (see {@link Band}). */
+export function bandFor(score: number, t: Required<Thresholds>): Band {
+  if (score < t.flag) return 'low';
+  if (score >= t.bands.high) return 'high';
+  return score >= t.bands.medium ? 'medium' : 'low';
+}
+
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+
 /**
- * Builds a detector for a parsed ruleset.
+ * Builds a detector for a parsed ruleset and, optionally, a trained model.
  * Steps per post: normalise (offset-mapped) → identify language (franc@5) → extract phones, messengers, prices →
- * match rules → score (logistic, see scoring.ts) → label by thresholds.
- * @throws RangeError when thresholds are not numbers with 0 ≤ review ≤ flag ≤ 1
+ * match rules (index built here, once) → model features and logit → score (logistic, see scoring.ts) → label, band.
+ * @throws RangeError when thresholds are not numbers with 0 ≤ review ≤ flag ≤ medium ≤ high ≤ 1
  */
-export function createDetector(ruleset: Ruleset, thresholds: Thresholds): Detector {
+export function createDetector(ruleset: Ruleset, thresholds: Thresholds, options: DetectorOptions = {}): Detector {
   const { flag, review } = thresholds;
-  if (!Number.isFinite(flag) || !Number.isFinite(review) || review < 0 || flag > 1 || review > flag) {
-    throw new RangeError(`thresholds must satisfy 0 <= review <= flag <= 1 (got review=${review}, flag=${flag})`);
+  const bands = thresholds.bands ?? { high: round3(flag + (2 * (1 - flag)) / 3), medium: round3(flag + (1 - flag) / 3) };
+  const ok = [review, flag, bands.medium, bands.high].every((x) => Number.isFinite(x));
+  if (!ok || review < 0 || review > flag || flag > bands.medium || bands.medium > bands.high || bands.high > 1) {
+    throw new RangeError(
+      `thresholds must satisfy 0 <= review <= flag <= bands.medium <= bands.high <= 1 (got review=${review}, flag=${flag}, medium=${bands.medium}, high=${bands.high})`,
+    );
   }
-  const t: Thresholds = { flag, review };
+  const t: Required<Thresholds> = { flag, review, bands: { ...bands } };
+  const matcher = compileMatcher(ruleset.rules);
+  const model = options.model ?? null;
+  const constants = { ...SCORING, coreCategories: [...SCORING.coreCategories] };
   return {
     classify(text: string): Detection {
       const n = normalise(text);
+      const tokens = tokenise(n.text);
       const language = identifyLanguage(text);
       const entities = extractEntities(n, language.code);
-      const hits = matchRules(ruleset.rules, prepareDoc(n), entities, language);
-      const breakdown = scoreHits(hits);
+      const hits = matchRules(matcher, n, tokens, entities, language);
+      const modelOut = model === null ? null : scoreModel(model, extractFeatures(tokens, entities));
+      const breakdown = scoreHits(hits, modelOut);
       const label = labelFor(breakdown.score, t);
+      const flagged = breakdown.score >= t.flag;
+      const band = bandFor(breakdown.score, t);
       const explanation: Record<string, unknown> = {
         pipelineVersion: PIPELINE_VERSION,
         rulesetVersion: ruleset.version,
+        modelVersion: model?.version ?? null,
         language: { ...language },
-        thresholds: { ...t },
+        thresholds: { flag: t.flag, review: t.review, bands: { ...t.bands } },
         label,
-        hits: hits.map((h) => ({ ruleId: h.ruleId, weight: h.weight, category: h.tags[0] ?? 'other', tags: h.tags, matched: h.spans.map((s) => s.text) })),
+        flagged,
+        band,
+        hits: hits.map((h) => ({
+          ruleId: h.ruleId,
+          weight: h.weight,
+          category: h.tags[0] ?? 'other',
+          tags: h.tags,
+          spans: h.spans.map((s) => ({ start: s.start, end: s.end })),
+          matched: h.spans.map((s) => s.text),
+        })),
         entities: {
           phones: entities.phones.map((p) => ({ text: p.text, e164: p.e164, country: p.country })),
           messengers: entities.messengers.map((m) => ({ text: m.text, service: m.service, handle: m.handle })),
           prices: entities.prices.map((p) => ({ text: p.text, amount: p.amount, currency: p.currency })),
         },
-        scoring: { ...breakdown, constants: { ...SCORING, coreCategories: [...SCORING.coreCategories] } },
+        model: modelOut === null ? null : { ...modelOut, contribution: breakdown.model?.contribution ?? 0 },
+        scoring: { ...breakdown, constants },
       };
-      return { score: breakdown.score, label, language, hits, entities, explanation, rulesetVersion: ruleset.version, pipelineVersion: PIPELINE_VERSION };
+      return {
+        score: breakdown.score,
+        label,
+        flagged,
+        band,
+        language,
+        hits,
+        entities,
+        model: modelOut,
+        explanation,
+        rulesetVersion: ruleset.version,
+        pipelineVersion: PIPELINE_VERSION,
+        modelVersion: model?.version ?? null,
+      };
     },
   };
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
+import { compileLinearRegex, type LinearRegex } from './linear-regex';
 import { normalise, tokenise } from './normalise';
 import { arabicVariants, STEMMERS, stemKeys } from './stemming';
 
@@ -52,9 +53,9 @@ export interface Rule {
   weight: number;
   tags: readonly string[];
   terms: readonly CompiledTerm[];
-  /** Regex sources as written, and their compiled form (flags `gu`, run on the normalised text). */
+  /** Regex sources as written, and their compiled form (re2js, linear time, run on the normalised text). */
   regexSources: readonly string[];
-  regexes: readonly RegExp[];
+  regexes: readonly LinearRegex[];
   entities: readonly EntityKind[];
   near: { tags: readonly string[]; within: number } | null;
   /** Languages whose stemmer is used for the rule's terms. */
@@ -97,38 +98,6 @@ type RuleInput = z.infer<typeof RuleSchema>;
 
 /** Languages that have a stemmer; rules with `languages: any` stem with all of them. */
 const STEM_LANGUAGES = Object.keys(STEMMERS);
-
-/**
- * Rejects regexes that can backtrack exponentially under the built-in engine: a quantified group (`+`, `*`, `{n,}`,
- * `{n,m}`) whose body already contains a quantifier, e.g. `(a+)+`, `(\w*\s?)*`, `(?:ab+){2,}`.
- * Returns the reason, or null when the pattern is acceptable. Heuristic: alternations with overlapping branches
- * such as `(a|a)*` are not detected (a linear-time engine replaces RegExp in a later issue).
- */
-export function nestedQuantifierReason(source: string): string | null {
-  const stack: boolean[] = []; // per open group: does its body contain a quantifier?
-  let inClass = false;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i];
-    if (c === '\\') {
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === ']') inClass = false;
-      continue;
-    }
-    if (c === '[') inClass = true;
-    else if (c === '(') stack.push(false);
-    else if (c === ')') {
-      const inner = stack.pop() ?? false;
-      const next = source[i + 1];
-      const quantified = next === '+' || next === '*' || next === '{';
-      if (inner && quantified) return `nested quantifier at offset ${i + 1}: a quantified group contains a quantifier`;
-      if ((inner || quantified) && stack.length > 0) stack[stack.length - 1] = true;
-    } else if ((c === '+' || c === '*' || c === '{') && stack.length > 0) stack[stack.length - 1] = true;
-  }
-  return null;
-}
 
 /** Compiles a term as written by an analyst: normalised like post text, tokenised; `word*` marks a prefix. */
 export function compileTerm(term: string, stemLanguages: readonly string[]): CompiledTerm | null {
@@ -216,17 +185,14 @@ function compileRule(file: string, input: RuleInput, index: number, lineOfPath: 
     if (c === null) throw new RulesetError(file, lineOfPath([...base, 'patterns', 'terms', j]), `term "${t}" has no letters or digits`);
     terms.push(c);
   });
-  const regexes: RegExp[] = [];
+  const regexes: LinearRegex[] = [];
   (input.patterns.regex ?? []).forEach((src, j) => {
     const line = lineOfPath([...base, 'patterns', 'regex', j]);
-    const nested = nestedQuantifierReason(src);
-    if (nested !== null) throw new RulesetError(file, line, `rule ${input.id}: regex /${src}/ rejected: ${nested}`);
     try {
-      regexes.push(new RegExp(unifyArabicLetters(src), 'gu'));
+      regexes.push(compileLinearRegex(unifyArabicLetters(src)));
     } catch (e) {
-      throw new RulesetError(file, line, `rule ${input.id}: invalid regex /${src}/: ${(e as Error).message}`);
+      throw new RulesetError(file, line, `rule ${input.id}: regex /${src}/ rejected: ${(e as Error).message}`);
     }
-    if (new RegExp(src, 'u').test('')) throw new RulesetError(file, line, `rule ${input.id}: regex /${src}/ matches the empty string`);
   });
   return {
     id: input.id,
@@ -268,7 +234,8 @@ function parseFile(file: RuleFile): Rule[] {
  * Parses and validates rule files (YAML, schema in policies/detection/README.md) into a {@link Ruleset}.
  * @throws RulesetError on: no files or no rules (fail closed); YAML syntax error (line from the yaml parser); schema
  *   error such as an unknown or missing key or a wrong type (line of the offending key); duplicate rule id across files
- *   (line of the second one); invalid regex, regex matching the empty string, or regex with nested quantifiers.
+ *   (line of the second one); a regex that re2js cannot compile, that matches the empty string, or that uses a
+ *   lookaround other than a leading/trailing one-character boundary.
  */
 export function parseRuleset(files: readonly RuleFile[]): Ruleset {
   if (files.length === 0) throw new RulesetError('<ruleset>', null, 'no rule files (refusing to run without rules)');

@@ -1,3 +1,4 @@
+import type { ModelOutput } from './model';
 import type { RuleHit } from './types';
 
 /**
@@ -11,7 +12,8 @@ import type { RuleHit } from './types';
  *   n            = number of distinct {@link SCORING}.coreCategories among the positive categories
  *   synergy      = perExtraCategory × max(0, min(n, maxCategories) − 1), where perExtraCategory is
  *                  synergyWithOffer if an `offer` category hit is present, else synergyWithoutOffer
- *   z            = bias + Σ category(c) + negative + synergy
+ *   model        = modelWeight × clamp(model logit, −modelClamp, +modelClamp), or 0 without a model (model.ts)
+ *   z            = bias + Σ category(c) + negative + synergy + model
  *   score        = 1 / (1 + e^(−z)), rounded to 4 decimals
  *
  * So: a single offer phrase stays below review, an offer with a price and a contact is flagged, and strong
@@ -24,6 +26,8 @@ export const SCORING = {
   synergyWithOffer: 0.6,
   synergyWithoutOffer: 0.4,
   maxCategories: 5,
+  modelWeight: 0.8,
+  modelClamp: 4,
 } as const;
 
 /** The arithmetic behind a score, JSON-serialisable, for the explanation. */
@@ -33,14 +37,16 @@ export interface ScoreBreakdown {
   categories: Array<{ category: string; rules: string[]; weights: number[]; contribution: number }>;
   negative: { rules: string[]; weights: number[]; contribution: number };
   synergy: { coreCategories: string[]; offerPresent: boolean; perExtraCategory: number; contribution: number };
+  /** The statistical model's share of z; null when no model is loaded. */
+  model: { version: string; logit: number; probability: number; weight: number; clamp: number; contribution: number } | null;
   z: number;
   score: number;
 }
 
 const round = (x: number, d = 4): number => Math.round(x * 10 ** d) / 10 ** d;
 
-/** Computes the score (0..1) of a set of rule hits, with the arithmetic. Pure. */
-export function score(hits: readonly RuleHit[]): ScoreBreakdown {
+/** Computes the score (0..1) of a set of rule hits and the model's output, with the arithmetic. Pure. */
+export function score(hits: readonly RuleHit[], model: ModelOutput | null = null): ScoreBreakdown {
   const groups = new Map<string, RuleHit[]>();
   const negatives: RuleHit[] = [];
   for (const h of hits) {
@@ -63,13 +69,25 @@ export function score(hits: readonly RuleHit[]): ScoreBreakdown {
   const offerPresent = groups.has('offer');
   const per = offerPresent ? SCORING.synergyWithOffer : SCORING.synergyWithoutOffer;
   const synergy = round(per * Math.max(0, Math.min(core.length, SCORING.maxCategories) - 1));
-  const z = round(SCORING.bias + categories.reduce((s, c) => s + c.contribution, 0) + negContribution + synergy);
+  const m =
+    model === null
+      ? null
+      : {
+          version: model.modelVersion,
+          logit: model.logit,
+          probability: model.probability,
+          weight: SCORING.modelWeight,
+          clamp: SCORING.modelClamp,
+          contribution: round(SCORING.modelWeight * Math.max(-SCORING.modelClamp, Math.min(SCORING.modelClamp, model.logit))),
+        };
+  const z = round(SCORING.bias + categories.reduce((s, c) => s + c.contribution, 0) + negContribution + synergy + (m?.contribution ?? 0));
   return {
-    formula: 'score = 1/(1+exp(-z)); z = bias + sum(category contributions) + negative + synergy',
+    formula: 'score = 1/(1+exp(-z)); z = bias + sum(category contributions) + negative + synergy + model',
     bias: SCORING.bias,
     categories,
     negative: { rules: negatives.map((h) => h.ruleId), weights: negatives.map((h) => h.weight), contribution: negContribution },
     synergy: { coreCategories: core, offerPresent, perExtraCategory: per, contribution: synergy },
+    model: m,
     z,
     score: round(1 / (1 + Math.exp(-z))),
   };

@@ -1,0 +1,113 @@
+/**
+ * Detection throughput on one core: `npm run bench:classify [-- --posts N --profile out.cpuprofile]`.
+ *
+ * Builds N posts (default 100,000) by varying the labelled posts in data/ (sample, train, dev): digits re-drawn,
+ * words dropped or repeated, a fake handle or emoji appended, so caches do not see the same text twice in a row.
+ * Classifies them in one process, on the main thread, and prints posts/s and the process's peak RSS.
+ * With --profile, writes a V8 CPU profile (node:inspector) of the classify loop.
+ */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadDetectorFromPolicies } from '../src/detection/detector-loader';
+
+const root = join(__dirname, '..');
+
+function readTexts(): string[] {
+  const files: string[] = [join(root, 'data/sample/posts.ndjson')];
+  for (const dir of ['data/train', 'data/dev']) {
+    try {
+      for (const f of readdirSync(join(root, dir))) if (f.endsWith('.ndjson')) files.push(join(root, dir, f));
+    } catch {
+      // a missing folder only narrows the mix
+    }
+  }
+  const texts: string[] = [];
+  for (const f of files) {
+    for (const line of readFileSync(f, 'utf8').split('\n')) {
+      if (line.trim() === '') continue;
+      const t = (JSON.parse(line) as { text?: unknown }).text;
+      if (typeof t === 'string') texts.push(t);
+    }
+  }
+  return texts;
+}
+
+/** mulberry32: a small seeded PRNG, so every run benchmarks the same posts. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const EXTRAS = [' 🚤', ' 🇬🇧', ' @fake_user_', ' #travel', ' 💶💶', ' ok', ' !!', ' 🙏'];
+
+export function makePosts(count: number, seed = 7): string[] {
+  const base = readTexts();
+  const rand = rng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const words = pick(base).split(' ');
+    const kept: string[] = [];
+    for (const w of words) {
+      const r = rand();
+      if (r < 0.04) continue;
+      kept.push(r > 0.97 ? `${w} ${w}` : w);
+    }
+    let text = kept.join(' ').replace(/[0-9]/gu, (d) => (rand() < 0.3 ? String(Math.floor(rand() * 10)) : d));
+    if (rand() < 0.5) text += pick(EXTRAS) + (rand() < 0.5 ? String(i % 997) : '');
+    out.push(text);
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { posts: { type: 'string' }, profile: { type: 'string' } } });
+  const n = Number(values.posts ?? 100_000);
+  const { detector, rulesetVersion, modelVersion } = loadDetectorFromPolicies(join(root, 'policies'), join(root, 'models'));
+  const posts = makePosts(n);
+  const chars = posts.reduce((s, p) => s + p.length, 0);
+  for (let i = 0; i < Math.min(2000, n); i++) detector.classify(posts[i] ?? ''); // warm-up (JIT)
+
+  let session: Session | undefined;
+  if (values.profile) {
+    session = new Session();
+    session.connect();
+    await new Promise<void>((r) => session?.post('Profiler.enable', () => session?.post('Profiler.start', () => r())));
+  }
+  let flagged = 0;
+  const t0 = process.hrtime.bigint();
+  for (const p of posts) if (detector.classify(p).flagged) flagged++;
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (session && values.profile) {
+    const file = values.profile;
+    await new Promise<void>((r) =>
+      session?.post('Profiler.stop', (err, res) => {
+        if (!err) writeFileSync(file, JSON.stringify(res.profile));
+        r();
+      }),
+    );
+    session.disconnect();
+  }
+  const rssMiB = process.resourceUsage().maxRSS / 1024;
+  console.log(`posts            ${n} (${Math.round(chars / n)} chars on average)`);
+  console.log(`time             ${seconds.toFixed(2)} s on one core (main thread)`);
+  console.log(`throughput       ${Math.round(n / seconds)} posts/s`);
+  console.log(`flagged          ${flagged} (${((100 * flagged) / n).toFixed(1)}%)`);
+  console.log(`peak RSS         ${rssMiB.toFixed(0)} MiB`);
+  console.log(`ruleset          ${rulesetVersion.slice(0, 12)}  model ${modelVersion?.slice(0, 12) ?? 'none'}`);
+}
+
+if (require.main === module) {
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,49 @@
+/**
+ * Reddit listing JSON: `{kind: "Listing", data: {children: [{kind: "t3"|"t1"|"more", data}]}}`, an
+ * array of listings (a post with its comments), or bare things. Comment `replies` are walked. Posts
+ * and comments of subreddits that are not public (`private`, `employees_only`, `gold_restricted`,
+ * user profiles without a type) are refused; `[removed]` and `[deleted]` content is skipped.
+ */
+import { utcOrUndefined } from './dates';
+import { isObject, post, refused, str, type JsonObject, type MapResult } from './types';
+
+const PUBLIC_SUBREDDIT_TYPES = ['public', 'restricted', 'archived'];
+const GONE = ['[removed]', '[deleted]'];
+
+export function mapRedditValue(value: unknown): MapResult[] {
+  if (Array.isArray(value)) return value.flatMap(mapRedditValue);
+  if (!isObject(value)) return [refused('not a Reddit thing (expected an object)')];
+  if (value.kind === 'Listing') {
+    const children = isObject(value.data) && Array.isArray(value.data.children) ? value.data.children : [];
+    return children.flatMap(mapRedditValue);
+  }
+  if (value.kind === 'more') {
+    const n = isObject(value.data) && typeof value.data.count === 'number' ? value.data.count : 0;
+    return [{ kind: 'skipped', reason: `"more" stub: comments not expanded by the collector${n ? ` (${n})` : ''}` }];
+  }
+  if ((value.kind === 't3' || value.kind === 't1') && isObject(value.data)) {
+    const self = mapThing(value.kind, value.data, value);
+    const replies = value.kind === 't1' && isObject(value.data.replies) ? mapRedditValue(value.data.replies) : [];
+    return [self, ...replies];
+  }
+  return [refused(`unsupported Reddit kind "${str(value.kind) ?? '(none)'}" (only Listing, t3 and t1)`)];
+}
+
+function mapThing(kind: 't3' | 't1', d: JsonObject, raw: JsonObject): MapResult {
+  const name = str(d.name) ?? (str(d.id) ? `${kind}_${str(d.id)}` : undefined);
+  if (!name) return refused(`${kind} has no name or id`);
+  const type = str(d.subreddit_type);
+  if (!type || !PUBLIC_SUBREDDIT_TYPES.includes(type)) return refused(type ? `subreddit type "${type}" is not public` : 'no subreddit_type: cannot show the subreddit is public', name);
+  const author = str(d.author);
+  const body = kind === 't3' ? [str(d.title), str(d.selftext)].filter((x) => x).join('\n\n') : (str(d.body) ?? '');
+  if (!author || GONE.includes(author) || GONE.includes(str(kind === 't3' ? d.selftext : d.body) ?? '')) {
+    return { kind: 'skipped', reason: `${kind === 't3' ? 'post' : 'comment'} removed or deleted`, id: name };
+  }
+  const permalink = str(d.permalink);
+  const url = permalink ? `https://www.reddit.com${permalink}` : kind === 't3' ? str(d.url) : undefined;
+  if (!url) return refused('no permalink', name);
+  const link = kind === 't3' && !d.is_self ? str(d.url) : undefined;
+  const text = link && link !== url ? `${body}\n\n${link}` : body;
+  const postedAt = utcOrUndefined(d.created_utc);
+  return post({ platform: 'reddit', platformPostId: name, url, authorHandle: author, text, ...(postedAt ? { postedAt } : {}), visibility: 'public', raw });
+}

@@ -1,0 +1,101 @@
+/**
+ * Row formats: Meta Content Library / CrowdTangle CSV exports, and generic CSV or NDJSON rows whose
+ * columns are named by a mapping (`--map text=message,id=post_id,...`; dotted paths reach into
+ * NDJSON objects). A generic row is public only when its visibility column says `public`.
+ */
+import { utcOrUndefined } from './dates';
+import { MAPPED_FIELDS, isObject, post, refused, str, type JsonObject, type MapOptions, type MapResult, type MappedField } from './types';
+
+/** Default source columns of each post field for generic rows (the ingest API's own names first). */
+const DEFAULTS: Record<MappedField, string[]> = {
+  platform: ['platform'],
+  id: ['platformPostId', 'id', 'post_id'],
+  url: ['url', 'link', 'permalink'],
+  author: ['authorHandle', 'author', 'handle', 'username'],
+  text: ['text', 'message', 'body', 'content'],
+  postedAt: ['postedAt', 'created_at', 'date', 'timestamp'],
+  visibility: ['visibility'],
+};
+
+/** Parses `text=message,id=post_id`. @throws Error naming an unknown field */
+export function parseMapping(spec: string | undefined): Partial<Record<MappedField, string>> {
+  const out: Partial<Record<MappedField, string>> = {};
+  for (const pair of (spec ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [field, column] = pair.split('=').map((s) => s.trim());
+    if (!field || !column || !(MAPPED_FIELDS as readonly string[]).includes(field)) {
+      throw new Error(`bad mapping "${pair}": use field=column with field one of ${MAPPED_FIELDS.join(', ')}`);
+    }
+    out[field as MappedField] = column;
+  }
+  return out;
+}
+
+function pick(row: JsonObject, path: string): unknown {
+  if (path in row) return row[path];
+  let cur: unknown = row;
+  for (const part of path.split('.')) cur = isObject(cur) ? cur[part] : undefined;
+  return cur;
+}
+
+function field(row: JsonObject, f: MappedField, opts: MapOptions): unknown {
+  const given = opts.mapping?.[f];
+  if (given) return pick(row, given);
+  for (const c of DEFAULTS[f]) {
+    const v = pick(row, c);
+    if (v !== undefined && v !== '') return v;
+  }
+  return undefined;
+}
+
+/** Maps one generic row (a CSV record keyed by header, or an NDJSON object). */
+export function mapGenericRow(row: unknown, opts: MapOptions): MapResult {
+  if (!isObject(row)) return refused('row is not an object');
+  const id = str(field(row, 'id', opts));
+  if (!id) return refused(`no post id (column ${opts.mapping?.id ?? DEFAULTS.id.join('|')})`);
+  const visibility = str(field(row, 'visibility', opts));
+  if (visibility?.toLowerCase() !== 'public') {
+    return refused(visibility ? `visibility "${visibility}" is not public` : `no visibility column (${opts.mapping?.visibility ?? 'visibility'}): the source must show the post was public`, id);
+  }
+  const platform = str(field(row, 'platform', opts)) ?? opts.platform;
+  if (!platform) return refused('no platform: add a platform column or pass --platform', id);
+  const postedAt = utcOrUndefined(field(row, 'postedAt', opts));
+  return post({
+    platform, platformPostId: id, url: str(field(row, 'url', opts)) ?? '', authorHandle: str(field(row, 'author', opts)) ?? '',
+    text: str(field(row, 'text', opts)) ?? '', ...(postedAt ? { postedAt } : {}), visibility: 'public', raw: row,
+  });
+}
+
+const first = (row: JsonObject, names: string[]): string | undefined => {
+  for (const n of names) {
+    const v = str(row[n]);
+    if (v !== undefined && v.trim() !== '') return v.trim();
+  }
+  return undefined;
+};
+
+/**
+ * Maps one row of a CrowdTangle CSV (`Page Name`, `User Name`, `Post Created`, `URL`, `Message`, ...)
+ * or a Meta Content Library CSV (`id`, `creation_time`, `text`, `post_owner.username`, ...). Both
+ * tools export only content from public pages, groups and accounts.
+ */
+export function mapCrowdTangleRow(row: unknown): MapResult {
+  if (!isObject(row)) return refused('row is not an object');
+  const url = first(row, ['URL', 'Link to post', 'url', 'link', 'post_url']);
+  // CrowdTangle has no post id column (its `Facebook Id` is the page's); the URL carries it.
+  const id = first(row, ['id', 'Post ID', 'post_id']) ?? (url ? idFromUrl(url) : undefined);
+  if (!id) return refused('no post id and no URL to take it from');
+  const platform = /instagram\.com/i.test(url ?? '') || first(row, ['platform', 'Platform'])?.toLowerCase() === 'instagram' ? 'instagram' : 'facebook';
+  const author = first(row, ['User Name', 'Handle', 'post_owner.username', 'post_owner.name', 'Page Name', 'Account', 'Group Name', 'post_owner.id']);
+  if (!author) return refused('no author column (User Name, Page Name, post_owner.username)', id);
+  const text = [first(row, ['Message', 'Description', 'text', 'Image Text']), first(row, ['Link Text'])].filter(Boolean).join('\n\n');
+  const postedAt = utcOrUndefined(first(row, ['Post Created', 'creation_time', 'Created', 'post_created']));
+  return post({
+    platform, platformPostId: id, url: url ?? `https://www.${platform}.com/${id}`, authorHandle: author, text,
+    ...(postedAt ? { postedAt } : {}), visibility: 'public', raw: row,
+  });
+}
+
+function idFromUrl(url: string): string | undefined {
+  const m = url.match(/\/(?:posts|videos|permalink|p|reel|photos\/[^/]+)\/([\w.-]+)/) ?? url.match(/[?&](?:story_fbid|fbid|id)=(\d+)/);
+  return m?.[1] ?? url;
+}
