@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
 import { ActivationService } from './audit/activation.service';
 import { AccessGuard } from './auth/access.guard';
@@ -15,7 +16,7 @@ import { PrismaModule } from './prisma/prisma.module';
 
 /** The HTTP API process: producers only; no queue consumers run here. */
 @Module({
-  imports: [ConfigModule, LoggingModule, PrismaModule, AuditModule, IngestionModule, FlagsModule, HealthModule, MetricsModule],
+  imports: [ConfigModule, LoggingModule, PrismaModule, AuditModule, AdminModule, IngestionModule, FlagsModule, HealthModule, MetricsModule],
   providers: [
     ResourceResolver,
     ActivationService,

@@ -14,6 +14,25 @@ export interface Principal {
 }
 
 export class PrincipalRepository {
+  /**
+   * Revokes a key (it stops working at once) and records `key.revoke` in the same transaction.
+   * @returns false when no such active key exists
+   */
+  async revokeKey(keyId: string, by: Principal, requestId: string | null = null): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      const r = await tx.apiKey.updateMany({ where: { id: keyId, revokedAt: null }, data: { revokedAt: new Date() } });
+      if (r.count === 0) return false;
+      await appendAuditEvents(tx, [{ action: 'key.revoke', outcome: 'success', actorId: by.id, actorRole: by.role, unit: by.unit, requestId, resourceType: 'api_key', resourceId: keyId }]);
+      return true;
+    });
+  }
+
+  /** Principals with their keys (prefixes only), for admins. */
+  async list() {
+    const rows = await this.prisma.principal.findMany({ orderBy: { createdAt: 'asc' }, include: { apiKeys: { select: { id: true, prefix: true, createdAt: true, revokedAt: true } } } });
+    return rows.map((p) => ({ id: p.id, name: p.name, role: p.role, unit: p.unit, disabledAt: p.disabledAt, keys: p.apiKeys }));
+  }
+
   constructor(private readonly prisma: PrismaClient) {}
 
   /** The active principal holding this key, or null (unknown, revoked or disabled). */

@@ -1,0 +1,56 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
+import { z } from 'zod';
+import { Access } from '../auth/access.decorator';
+import { PrincipalRepository } from '../auth/principal.repository';
+import type { AppRequest } from '../auth/request-context';
+import { DomainError, NotFoundError } from '../common/errors';
+import { formatPath } from '../ingestion/domain/batch.schema';
+import { ROLES } from '../policy/domain/policy.schema';
+import { PrismaService } from '../prisma/prisma.service';
+
+const CreateKey = z.strictObject({
+  name: z.string().trim().min(1).max(100).regex(/^[\w.@-]+$/, 'letters, digits and . _ @ - only'),
+  role: z.enum(ROLES),
+  unit: z.string().trim().min(1).max(100),
+});
+
+/** Principals and API keys, for admins. Every change is an audit event; audit events themselves are out of reach. */
+@Controller('v1/admin')
+export class AdminController {
+  private readonly principals: PrincipalRepository;
+  constructor(prisma: PrismaService) {
+    this.principals = new PrincipalRepository(prisma);
+  }
+
+  @Get('principals')
+  @Access('principals.manage')
+  list() {
+    return this.principals.list();
+  }
+
+  /** Creates the principal if missing and a new key; the key is in this answer only. */
+  @Post('keys')
+  @HttpCode(201)
+  @Access('principals.manage')
+  async create(@Body() body: unknown, @Req() req: AppRequest) {
+    const r = CreateKey.safeParse(body);
+    if (!r.success) {
+      const issues = r.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
+      throw new DomainError('ADMIN.BAD_KEY_REQUEST', 'invalid', issues.map((i) => `${i.path || '(body)'}: ${i.message}`).join('; '), { issues });
+    }
+    try {
+      const k = await this.principals.createKey(r.data.name, r.data.role, r.data.unit, undefined, req.ctx!.principal);
+      return { principal: k.principal, apiKey: k.key };
+    } catch (e) {
+      if (e instanceof Error && /exists with role/.test(e.message)) throw new DomainError('ADMIN.ROLE_CONFLICT', 'conflict', e.message);
+      throw e;
+    }
+  }
+
+  @Delete('keys/:id')
+  @HttpCode(204)
+  @Access('principals.manage')
+  async revoke(@Param('id', new ParseUUIDPipe()) id: string, @Req() req: AppRequest): Promise<void> {
+    if (!(await this.principals.revokeKey(id, req.ctx!.principal, req.ctx!.requestId))) throw new NotFoundError('active API key', id);
+  }
+}
