@@ -21,7 +21,7 @@ const OTHERS = [
 ];
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { posts: { type: 'string', default: '10000' }, workers: { type: 'string', default: '2' }, batch: { type: 'string', default: '1000' }, concurrency: { type: 'string', default: '2' }, 'worker-concurrency': { type: 'string', default: '8' } } });
+  const { values } = parseArgs({ options: { posts: { type: 'string', default: '10000' }, workers: { type: 'string', default: '2' }, batch: { type: 'string', default: '1000' }, concurrency: { type: 'string', default: '2' }, 'worker-concurrency': { type: 'string', default: '16' } } });
   const total = Number(values.posts);
   const batchSize = Number(values.batch);
   const stack = await startStack({ dbName: 'smugwatch_bench', prefix: 'smugwatch-bench', workers: Number(values.workers), extraEnv: { CLASSIFY_CONCURRENCY: values['worker-concurrency'], LOG_LEVEL: 'warn' } });

@@ -88,7 +88,9 @@ export async function startStack(opts: { dbName: string; prefix: string; workers
     const port = await waitForLine(api, /"api listening","port":(\d+)/, 'API');
     const workers: ChildProcess[] = [];
     for (let i = 0; i < opts.workers; i++) {
-      const w = spawn(process.execPath, [join(ROOT, 'dist', 'worker.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      // WORKER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the workers.
+      const nodeArgs = (process.env.WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+      const w = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist', 'worker.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
       children.push(w);
       workers.push(w);
     }

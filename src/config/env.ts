@@ -22,8 +22,8 @@ export const EnvSchema = z.object({
   INGEST_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
   /** Largest number of posts in one ingest batch. */
   INGEST_MAX_POSTS: z.coerce.number().int().min(1).default(10_000),
-  /** Jobs one worker process runs at once. */
-  CLASSIFY_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
+  /** Jobs one worker process runs at once; jobs running together are written in one transaction. */
+  CLASSIFY_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   /** Attempts per classify job before it is kept as failed; backoff is exponential from 1 s. */
   CLASSIFY_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   /** Seconds between sweeps that re-enqueue posts with no classification (0 disables). */

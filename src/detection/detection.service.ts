@@ -1,15 +1,19 @@
 import { hostname } from 'node:os';
 import { Inject, Injectable } from '@nestjs/common';
 import { POLICIES, type PolicySet } from '../config/config.module';
-import { AuditRepository } from '../audit/audit.repository';
-import { Prisma } from '../generated/prisma/client';
+import { AuditRepository, type AuditInput } from '../audit/audit.repository';
+import type { Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
-import { PIPELINE_VERSION } from './domain/pipeline';
+import { PIPELINE_VERSION, type Detection } from './domain/pipeline';
 import { DETECTOR, type LoadedDetector } from './detector.provider';
 
 export type ClassifyOutcome = { status: 'classified'; flagged: boolean; score: number } | { status: 'already_classified' } | { status: 'post_missing' };
 
-/** Classify use case: load post → run the pipeline → write classification, flag and audit events in one transaction. */
+/**
+ * Classify use case: load posts → run the pipeline → write classifications, flags and audit events
+ * in one transaction per batch. Workers hand it the posts of the jobs they run at the same time, so
+ * the per-transaction cost (round trips, the audit chain lock, the commit) is shared.
+ */
 @Injectable()
 export class DetectionService {
   readonly workerId = `${hostname()}:${process.pid}`;
@@ -21,49 +25,79 @@ export class DetectionService {
     @Inject(POLICIES) private readonly policies: PolicySet,
   ) {}
 
-  /**
-   * Classifies one stored post once per (ruleset, model) version. Safe to call twice or from two
-   * workers: the unique key on the classification makes the second a no-op.
-   */
+  /** Classifies one stored post (see classifyMany). */
   async classifyAndRecord(postId: string): Promise<ClassifyOutcome> {
-    const versions = { rulesetVersion: this.loaded.rulesetVersion, modelVersion: this.loaded.modelVersion };
-    const post = await this.prisma.post.findUnique({ where: { id: postId }, select: { id: true, text: true, batch: { select: { legalBasis: true, caseReference: true } } } });
-    if (!post) return { status: 'post_missing' };
-    const done = await this.prisma.classification.findUnique({ where: { postId_rulesetVersion_modelVersion: { postId, ...versions } }, select: { id: true } });
-    if (done) return { status: 'already_classified' };
+    return (await this.classifyMany([postId])).get(postId)!;
+  }
 
-    const d = this.loaded.detector.classify(post.text);
+  /**
+   * Classifies stored posts once per (ruleset, model) version. Safe to call twice or from two
+   * workers: the unique key on the classification skips a post already classified, and only the
+   * posts this call inserted get a flag and audit events.
+   * @returns the outcome of each post id
+   */
+  async classifyMany(postIds: readonly string[]): Promise<Map<string, ClassifyOutcome>> {
+    const versions = { rulesetVersion: this.loaded.rulesetVersion, modelVersion: this.loaded.modelVersion };
+    const out = new Map<string, ClassifyOutcome>(postIds.map((id) => [id, { status: 'post_missing' } as ClassifyOutcome]));
+    const posts = await this.prisma.post.findMany({
+      where: { id: { in: [...new Set(postIds)] } },
+      select: { id: true, text: true, batch: { select: { legalBasis: true, caseReference: true } }, classifications: { where: versions, select: { id: true } } },
+    });
+    const todo: { post: (typeof posts)[number]; d: Detection }[] = [];
+    posts.sort((a, b) => (a.id < b.id ? -1 : 1)); // one insert order in every worker: no deadlocks between batches
+    for (const post of posts) {
+      if (post.classifications.length) out.set(post.id, { status: 'already_classified' });
+      else todo.push({ post, d: this.loaded.detector.classify(post.text) });
+    }
+    if (!todo.length) return out;
+
     const threshold = this.policies.flagging.flagThreshold;
-    const flagged = d.flagged;
-    const common = { ...versions, policyVersion: this.policies.version, legalBasis: post.batch.legalBasis, caseReference: post.batch.caseReference };
-    try {
-      await this.prisma.$transaction(async (tx) => {
-        const c = await tx.classification.create({
-          data: {
-            postId, ...versions, pipelineVersion: PIPELINE_VERSION, score: d.score, label: d.label, band: d.band, flagged: d.flagged,
-            modelProbability: d.model?.probability ?? null, explanation: d.explanation as Prisma.InputJsonValue,
-            policyVersion: this.policies.version, flagThreshold: threshold, workerId: this.workerId,
-          },
-          select: { id: true },
+    const policyVersion = this.policies.version;
+    await this.prisma.$transaction(async (tx) => {
+      const inserted = await tx.classification.createManyAndReturn({
+        data: todo.map(({ post, d }) => ({
+          postId: post.id, ...versions, pipelineVersion: PIPELINE_VERSION, score: d.score, label: d.label, band: d.band, flagged: d.flagged,
+          modelProbability: d.model?.probability ?? null, explanation: d.explanation as Prisma.InputJsonValue,
+          policyVersion, flagThreshold: threshold, workerId: this.workerId,
+        })),
+        skipDuplicates: true, // another worker got there first: theirs stands
+        select: { id: true, postId: true },
+      });
+      const mine = new Map(inserted.map((c) => [c.postId, c.id]));
+      const won = todo.filter(({ post }) => mine.has(post.id));
+      for (const { post } of todo) if (!mine.has(post.id)) out.set(post.id, { status: 'already_classified' });
+      if (!won.length) return;
+      await tx.$executeRaw`
+        UPDATE post AS p SET status = 'classified', language = v.lang, language_confidence = v.conf
+        FROM unnest(${won.map(({ post }) => post.id)}::uuid[], ${won.map(({ d }) => d.language.code)}::text[], ${won.map(({ d }) => d.language.confidence)}::float8[]) AS v(id, lang, conf)
+        WHERE p.id = v.id`;
+      const toFlag = won.filter(({ d }) => d.flagged);
+      const flags = toFlag.length
+        ? await tx.flag.createManyAndReturn({
+            data: toFlag.map(({ post, d }) => ({ postId: post.id, classificationId: mine.get(post.id)!, score: d.score, band: d.band, language: d.language.code })),
+            select: { id: true, postId: true },
+          })
+        : [];
+      const flagOf = new Map(flags.map((f) => [f.postId, f.id]));
+      const events: AuditInput[] = [];
+      for (const { post, d } of won) {
+        const common = { ...versions, policyVersion, legalBasis: post.batch.legalBasis, caseReference: post.batch.caseReference, actorId: this.workerId, actorRole: 'system' };
+        const classificationId = mine.get(post.id)!;
+        events.push({
+          ...common, action: 'classification', outcome: 'success', resourceType: 'post', resourceId: post.id,
+          details: { classificationId, score: d.score, label: d.label, band: d.band, language: d.language.code, rules: d.hits.map((h) => h.ruleId), pipelineVersion: PIPELINE_VERSION },
         });
-        await tx.post.update({ where: { id: postId }, data: { status: 'classified', language: d.language.code, languageConfidence: d.language.confidence } });
-        const events: Parameters<AuditRepository['append']>[1][number][] = [{
-          ...common, action: 'classification', outcome: 'success', resourceType: 'post', resourceId: postId, actorId: this.workerId, actorRole: 'system',
-          details: { classificationId: c.id, score: d.score, label: d.label, band: d.band, language: d.language.code, rules: d.hits.map((h) => h.ruleId), pipelineVersion: PIPELINE_VERSION },
-        }];
-        if (flagged) {
-          const f = await tx.flag.create({ data: { postId, classificationId: c.id, score: d.score, band: d.band, language: d.language.code }, select: { id: true } });
+        const flagId = flagOf.get(post.id);
+        if (flagId) {
           events.push({
-            ...common, action: 'flag', outcome: 'success', resourceType: 'flag', resourceId: f.id, actorId: this.workerId, actorRole: 'system',
-            details: { postId, classificationId: c.id, score: d.score, band: d.band, threshold, status: 'pending' },
+            ...common, action: 'flag', outcome: 'success', resourceType: 'flag', resourceId: flagId,
+            details: { postId: post.id, classificationId, score: d.score, band: d.band, threshold, status: 'pending' },
           });
         }
-        await this.audit.append(tx, events);
-      });
-    } catch (e) {
-      if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002') return { status: 'already_classified' };
-      throw e;
-    }
-    return { status: 'classified', flagged, score: d.score };
+        out.set(post.id, { status: 'classified', flagged: d.flagged, score: d.score });
+      }
+      await this.audit.append(tx, events);
+    }, { timeout: 60_000, maxWait: 30_000 });
+    return out;
   }
 }
