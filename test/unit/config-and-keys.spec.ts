@@ -22,7 +22,7 @@ describe('loadEnv', () => {
       PORT: 3000,
       HOST: '127.0.0.1',
       QUEUE_PREFIX: 'smugwatch',
-      CLASSIFY_CONCURRENCY: 4,
+      CLASSIFY_CONCURRENCY: 16,
       INGEST_MAX_POSTS: 10_000,
       PSEUDONYM_KEY: DEV_PSEUDONYM_KEY,
     });
