@@ -48,6 +48,28 @@ function covered(found: ReadonlyArray<{ start: number; end: number }>, start: nu
 /** A run that may hold a phone number: optional + or (, a digit, then digits and separators, ending in a digit. */
 const CANDIDATE = /[+(]?\d[\d .\-()]{5,}\d/gu;
 const MIN_CANDIDATE_DIGITS = 7;
+/** A run longer than this (a list of numbers, or digit noise) is read in whitespace-bounded pieces of at most this length. */
+const MAX_CANDIDATE_CHARS = 48;
+/** At most this many candidate pieces are read per post, so the cost per post stays bounded. */
+const MAX_CANDIDATES = 40;
+
+/** Splits a long candidate run at spaces into pieces of at most MAX_CANDIDATE_CHARS (offsets kept). */
+function pieces(start: number, text: string): Array<{ start: number; text: string }> {
+  if (text.length <= MAX_CANDIDATE_CHARS) return [{ start, text }];
+  const out: Array<{ start: number; text: string }> = [];
+  let from = 0;
+  while (from < text.length && out.length < MAX_CANDIDATES) {
+    let to = Math.min(text.length, from + MAX_CANDIDATE_CHARS);
+    if (to < text.length) {
+      const cut = text.lastIndexOf(' ', to);
+      if (cut > from) to = cut;
+    }
+    const piece = text.slice(from, to).trim();
+    if (piece) out.push({ start: start + from + (text.slice(from, to).length - text.slice(from, to).trimStart().length), text: piece });
+    from = to + 1;
+  }
+  return out;
+}
 
 type FoundPhone = { start: number; end: number; e164: string | null; country: string | null };
 
@@ -92,8 +114,10 @@ export function extractPhones(n: NormalisedText, countryHints: readonly string[]
       const c = m[0].charCodeAt(i);
       if (c >= 48 && c <= 57) digits++;
     }
-    if (digits >= MIN_CANDIDATE_DIGITS) candidates.push({ start: m.index ?? 0, text: m[0] });
+    if (digits >= MIN_CANDIDATE_DIGITS) candidates.push(...pieces(m.index ?? 0, m[0]));
+    if (candidates.length >= MAX_CANDIDATES) break;
   }
+  candidates.length = Math.min(candidates.length, MAX_CANDIDATES);
   if (candidates.length === 0) return [];
   const found: FoundPhone[] = [];
   const priceRanges = prices.map((p) => ({ start: p.nStart, end: p.nEnd }));
@@ -110,7 +134,9 @@ export function extractPhones(n: NormalisedText, countryHints: readonly string[]
       found.push({ ...f, start: f.start + cand.start, end: f.end + cand.start });
     }
   }
+  let raw = 0;
   for (const m of n.text.matchAll(/\+?\d[\d .\-()]{6,}\d/gu)) {
+    if (++raw > MAX_CANDIDATES) break;
     const start = m.index ?? 0;
     const r = { start, end: start + m[0].length };
     if (m[0].replace(/\D/gu, '').length < MIN_RAW_PHONE_DIGITS || overlaps(r, found) || overlaps(r, priceRanges)) continue;

@@ -154,7 +154,7 @@ export const MIN_LETTERS = 20;
 /** Confidence reaches its length factor of 1 at this many letters. */
 const FULL_CONFIDENCE_LETTERS = 80;
 
-const NOISE = /https?:\/\/\S+|www\.\S+|\S+@\S+|@[\w.]+|#\S+|[\d\p{P}\p{S}]+/gu;
+const NOISE = /https?:\/\/\S+|www\.\S+|(?<!\S)[^\s@]+@\S+|@[\w.]+|#\S+|[\d\p{P}\p{S}]+/gu; // (?<!\S): try e-mail-like runs from their start only (linear)
 
 const LATIN = /\p{Script=Latin}/u;
 const CYR_GREEK = /[\p{Script=Cyrillic}\p{Script=Greek}]/u;

@@ -10,7 +10,7 @@ import type { Entities, LanguageGuess, RuleHit } from './types';
 export type { Entities, RuleHit, Span } from './types';
 
 /** Version of the detection code (normalisation, matching, entity extraction, features, scoring). Bump on any behaviour change. */
-export const PIPELINE_VERSION = 'pipeline-2.0.0';
+export const PIPELINE_VERSION = 'pipeline-2.1.0';
 
 /**
  * Score cut-offs, all in 0..1 with review ≤ flag: score ≥ flag → 'smuggling_ad' and `flagged`; ≥ review →
@@ -61,6 +61,20 @@ export interface DetectorOptions {
   model?: LinearModel | null;
 }
 
+/**
+ * Posts longer than this (UTF-16 code units) are analysed on their first part only: smuggling ads are
+ * short, and the work per post must stay bounded whatever a post holds (a 100,000-character post of
+ * digits or invisible characters must not stall a worker). The explanation says when this happened.
+ */
+export const MAX_ANALYSED_CHARS = 10_000;
+
+function analysedPart(text: string): string {
+  if (text.length <= MAX_ANALYSED_CHARS) return text;
+  const end = MAX_ANALYSED_CHARS;
+  const c = text.charCodeAt(end - 1);
+  return text.slice(0, c >= 0xd800 && c <= 0xdbff ? end - 1 : end); // never split a surrogate pair
+}
+
 function labelFor(score: number, t: Thresholds): Detection['label'] {
   if (score >= t.flag) return 'smuggling_ad';
   return score >= t.review ? 'needs_review' : 'not_smuggling';
@@ -95,7 +109,8 @@ export function createDetector(ruleset: Ruleset, thresholds: Thresholds, options
   const model = options.model ?? null;
   const constants = { ...SCORING, coreCategories: [...SCORING.coreCategories] };
   return {
-    classify(text: string): Detection {
+    classify(fullText: string): Detection {
+      const text = analysedPart(fullText);
       const n = normalise(text);
       const tokens = tokenise(n.text);
       const language = identifyLanguage(text);
@@ -108,6 +123,8 @@ export function createDetector(ruleset: Ruleset, thresholds: Thresholds, options
       const band = bandFor(breakdown.score, t);
       const explanation: Record<string, unknown> = {
         pipelineVersion: PIPELINE_VERSION,
+        analysedChars: text.length,
+        truncated: text.length < fullText.length,
         rulesetVersion: ruleset.version,
         modelVersion: model?.version ?? null,
         language: { ...language },

@@ -59,10 +59,12 @@ export function score(hits: readonly RuleHit[], model: ModelOutput | null = null
   const categories = [...groups.entries()]
     .sort((a, b) => (a[0] < b[0] ? -1 : 1))
     .map(([category, list]) => {
-      const weights = list.map((h) => h.weight).sort((a, b) => b - a);
+      // Strongest first; rules and weights stay paired (rules[i] has weights[i]).
+      const ranked = [...list].sort((a, b) => b.weight - a.weight || (a.ruleId < b.ruleId ? -1 : 1));
+      const weights = ranked.map((h) => h.weight);
       const [top = 0, ...rest] = weights;
       const contribution = round(top + SCORING.extraInCategory * rest.reduce((s, w) => s + w, 0));
-      return { category, rules: list.map((h) => h.ruleId), weights, contribution };
+      return { category, rules: ranked.map((h) => h.ruleId), weights, contribution };
     });
   const negContribution = round(negatives.reduce((s, h) => s + h.weight, 0));
   const core = categories.map((c) => c.category).filter((c) => SCORING.coreCategories.includes(c));
