@@ -10,7 +10,7 @@ import { startupFailure } from './common/startup';
 
 async function bootstrap(): Promise<void> {
   const env = loadEnv();
-  await preflight(env, { rules: false });
+  await preflight(env, { rules: true }); // the API refuses to run beside broken rules too
   const app = await createApp();
   await app.listen(env.PORT, env.HOST);
   const addr = app.getHttpServer().address();

@@ -5,16 +5,24 @@ import { AuditRepository } from '../audit/audit.repository';
 import { DomainError } from '../common/errors';
 import type { AccessResource } from '../policy/domain/cedar-pdp';
 import { PrismaService } from '../prisma/prisma.service';
-import { extractApiKey } from './domain/api-key';
+import { AmbiguousKeyError, extractApiKey } from './domain/api-key';
 import { ACCESS_ACTION, ACCESS_RESOURCE, PUBLIC_ROUTE, type ResourceRef } from './access.decorator';
 import { PrincipalRepository } from './principal.repository';
 import { ResourceResolver } from './resource-resolver';
 import type { AppRequest } from './request-context';
 
-function header(req: AppRequest, name: string): string | null {
+/** Purposes and case references are identifiers: printable ASCII, at most 128 characters. */
+const DECLARED = /^[\x21-\x7e](?:[\x20-\x7e]{0,126}[\x21-\x7e])?$/;
+
+/** A declared header, or null when absent. @throws DomainError (400) when present but malformed */
+function declared(req: AppRequest, name: string): string | null {
   const v = req.headers[name];
   const s = (Array.isArray(v) ? v[0] : v)?.trim();
-  return s ? s.slice(0, 200) : null;
+  if (!s) return null;
+  if (!DECLARED.test(s)) {
+    throw new DomainError('AUTH.BAD_HEADER', 'invalid', `${name} must be printable ASCII of 1 to 128 characters`, { header: name });
+  }
+  return s;
 }
 
 /**
@@ -43,12 +51,19 @@ export class AccessGuard implements CanActivate {
     const action = this.reflector.getAllAndOverride<string | undefined>(ACCESS_ACTION, targets);
     const ref = this.reflector.getAllAndOverride<ResourceRef | undefined>(ACCESS_RESOURCE, targets);
     const requestId = req.requestId ?? 'none';
-    const purpose = header(req, 'x-purpose');
-    const caseReference = header(req, 'x-case-reference');
+    const purpose = declared(req, 'x-purpose');
+    const caseReference = declared(req, 'x-case-reference');
     const route = `${req.method} ${req.route?.path ?? req.path}`;
     const base = { purpose, caseReference, requestId, policyVersion: this.policies.version };
 
-    const key = extractApiKey(req.headers);
+    let key: string | null;
+    try {
+      key = extractApiKey(req.headers);
+    } catch (e) {
+      if (!(e instanceof AmbiguousKeyError)) throw e;
+      await this.audit.appendAlone([{ ...base, action: action ?? 'unknown', outcome: 'deny', reason: e.message, resourceType: 'route', resourceId: route }]);
+      throw new DomainError('AUTH.AMBIGUOUS_KEY', 'invalid', e.message);
+    }
     const principal = key ? await this.principals.findByKey(key) : null;
     if (!principal) {
       const reason = key ? 'unknown or revoked API key' : 'no API key (Authorization: Bearer <key> or X-Api-Key)';

@@ -61,6 +61,7 @@ export async function rulesCheck(o: Opts): Promise<void> {
 export async function batchStatus(o: Opts): Promise<void> {
   const id = o.args[0];
   if (!id) throw new CliError('usage: batch <id> [--json]', 2);
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw new CliError(`"${id}" is not a batch id (a UUID)`, 2);
   const prisma = await connectPrisma(loadEnv().DATABASE_URL);
   try {
     const s = await readBatchStatus(prisma, id);

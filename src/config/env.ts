@@ -60,9 +60,9 @@ export function loadEnv(source: Record<string, unknown> = process.env): Env {
   // An empty variable (`PORT=` in an env file) means "use the default", not an empty value.
   const given = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ''));
   const r = EnvSchema.safeParse(given);
-  if (!r.success) throw new Error(`Invalid environment:\n${z.prettifyError(r.error)}`);
+  if (!r.success) throw new Error(`invalid environment: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   if (r.data.NODE_ENV === 'production' && r.data.PSEUDONYM_KEY === DEV_PSEUDONYM_KEY) {
-    throw new Error('Invalid environment: PSEUDONYM_KEY must be set in production');
+    throw new Error('invalid environment: PSEUDONYM_KEY must be set in production');
   }
   return r.data;
 }
@@ -77,7 +77,8 @@ export function maskUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = '***';
-    return u.toString();
+    for (const k of [...u.searchParams.keys()]) if (/pass|secret|token|key/i.test(k)) u.searchParams.set(k, '***');
+    return u.toString().replace(/%2A%2A%2A/g, '***');
   } catch {
     return '<unparseable url>';
   }

@@ -5,6 +5,7 @@ import type { Queue } from 'bullmq';
 import { PublicRoute } from '../auth/access.decorator';
 import { PrismaService } from '../prisma/prisma.service';
 import { QUEUE } from '../queue/queue.constants';
+import { withTimeout } from '../queue/redis';
 
 /** Readiness: PostgreSQL answers a query and Redis answers a ping. Public, for probes; no data. */
 @Controller('health')
@@ -26,8 +27,9 @@ export class HealthController {
       async () => {
         const redis = this.indicators.check('redis');
         try {
-          const client = await this.queue.client;
-          return (await (client as unknown as { ping(): Promise<string> }).ping()) === 'PONG' ? redis.up() : redis.down('no PONG');
+          const client = await withTimeout(this.queue.client, 2000, 'Redis');
+          const pong = await withTimeout((client as unknown as { ping(): Promise<string> }).ping(), 2000, 'Redis');
+          return pong === 'PONG' ? redis.up() : redis.down('no PONG');
         } catch (e) {
           return redis.down((e as Error).message);
         }

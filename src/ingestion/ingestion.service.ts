@@ -39,7 +39,7 @@ export class IngestionService {
   async ingest(body: Buffer, contentType: string | undefined, ctx: RequestContext, query: Record<string, unknown> = {}): Promise<IngestReceipt> {
     // `?format=` takes a platform export as it is, with the provenance in query parameters.
     const parsed = query.format !== undefined ? await parseExportBody(body, query) : parseIngestBody(body, contentType);
-    const batch = prepareBatch(parsed.value, parsed.lines, this.env.PSEUDONYM_KEY, this.env.INGEST_MAX_POSTS);
+    const batch = prepareBatch(parsed.value, parsed.lines, this.env.PSEUDONYM_KEY, this.env.INGEST_MAX_POSTS, new Date());
     const stored = await this.prisma.$transaction(
       async (tx) => {
         const r = await this.repo.insertBatch(tx, batch, ctx.principal);

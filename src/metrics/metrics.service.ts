@@ -1,9 +1,10 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { PrismaService } from '../prisma/prisma.service';
 import { QUEUE } from '../queue/queue.constants';
+import { withTimeout } from '../queue/redis';
 
 /**
  * Prometheus metrics of the API process. Queue and pipeline figures are read at scrape time from
@@ -16,7 +17,6 @@ export class MetricsService {
     name: 'smugwatch_http_request_duration_seconds', help: 'HTTP request duration', labelNames: ['method', 'route', 'status'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [this.registry],
   });
-  readonly postsIngested = new Counter({ name: 'smugwatch_posts_ingested_total', help: 'Posts accepted by this API process', registers: [this.registry] });
 
   constructor(private readonly prisma: PrismaService, @InjectQueue(QUEUE.classify) private readonly queue: Queue) {
     collectDefaultMetrics({ register: this.registry, prefix: 'smugwatch_api_' });
@@ -24,7 +24,7 @@ export class MetricsService {
     new Gauge({
       name: 'smugwatch_queue_jobs', help: 'Classify jobs by state (all workers)', labelNames: ['state'], registers: [this.registry],
       async collect() {
-        const counts = await self.queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized');
+        const counts = await withTimeout(self.queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized'), 2000, 'Redis').catch(() => ({}));
         for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
       },
     });

@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { ENV, type Env } from '../config/config.module';
 import { QUEUE, classifyJobs } from './queue.constants';
+import { withTimeout } from './redis';
 
 /** Enqueues classify jobs with deterministic ids, retries with exponential backoff. */
 @Injectable()
@@ -19,7 +20,8 @@ export class ClassifyProducer {
     try {
       for (let i = 0; i < postIds.length; i += 1000) {
         const chunk = postIds.slice(i, i + 1000);
-        await this.queue.addBulk(classifyJobs(chunk, this.env.CLASSIFY_ATTEMPTS));
+        // Bounded wait: with Redis down the request still answers; the posts are stored and the sweep queues them.
+        await withTimeout(this.queue.addBulk(classifyJobs(chunk, this.env.CLASSIFY_ATTEMPTS)), 5000, 'Redis');
         sent += chunk.length;
       }
     } catch (e) {

@@ -23,6 +23,15 @@ export class RedisUnreachableError extends Error {
   }
 }
 
+/** Resolves like `p`, or rejects after `ms` milliseconds (Redis commands wait forever while it is down). */
+export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** Deletes every key under `prefix:` (demo, benchmark and test runs clean up their own keys). @returns keys deleted */
 export async function deleteKeysWithPrefix(url: string, prefix: string): Promise<number> {
   if (!/^[a-z0-9_-]+$/i.test(prefix)) throw new Error(`refusing odd key prefix "${prefix}"`);

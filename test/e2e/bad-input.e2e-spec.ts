@@ -30,6 +30,37 @@ describe('bad input and access', () => {
     expect(await prisma.ingestBatch.count()).toBe(before);
   });
 
+  it('rejects posts PostgreSQL could not store exactly, with the reason, and keeps the rest of the batch', async () => {
+    const ok = posts(1)[0]!;
+    const bad = posts(5).map((p, i) => ({ ...p, platformPostId: `unstorable-${i}-${Date.now()}` }));
+    const body = JSON.stringify({ provenance: PROVENANCE, posts: [ok, { ...bad[0], text: 'nul \u0000 inside' }, { ...bad[1], text: 'lone \ud800 surrogate' }, { ...bad[2], raw: { n: 1 } }, { ...bad[3], text: ' \u200b  ' }, { ...bad[4], postedAt: '2026-12-31T00:00:00Z' }] })
+      .replace('{"n":1}', '{"n":1e400}');
+    const res = await post(body).expect(202);
+    expect(res.body).toMatchObject({ received: 6, accepted: 1, rejected: 5 });
+    const reasons = Object.fromEntries(res.body.rejections.map((r: { index: number; field: string; reason: string }) => [r.index, `${r.field}: ${r.reason}`]));
+    expect(reasons[1]).toMatch(/posts\[1\]\.text: contains the NUL character/);
+    expect(reasons[2]).toMatch(/posts\[2\]\.text: contains a lone UTF-16 surrogate/);
+    expect(reasons[3]).toMatch(/posts\[3\]\.raw\.n: number out of range/);
+    expect(reasons[4]).toMatch(/posts\[4\]\.text: text has no letters/);
+    expect(reasons[5]).toMatch(/posts\[5\]\.postedAt: postedAt is after the batch collectedAt/);
+  });
+
+  it('rejects a post nested too deeply instead of failing the batch', async () => {
+    const [good, deep] = posts(2);
+    const nested = `${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`;
+    const body = JSON.stringify({ provenance: PROVENANCE, posts: [good, { ...deep, raw: 'DEEP' }] }).replace('"DEEP"', nested);
+    const res = await post(body).expect(202);
+    expect(res.body).toMatchObject({ accepted: 1, rejected: 1 });
+    expect(res.body.rejections[0].reason).toMatch(/nested deeper than 64 levels/);
+  });
+
+  it('refuses a batch collected in the future or with a NUL in its provenance (400, field named)', async () => {
+    const future = await post({ provenance: { ...PROVENANCE, collectedAt: '2099-01-01T00:00:00Z' }, posts: posts(1) }).expect(400);
+    expect(future.body.details.issues[0].path).toBe('provenance.collectedAt');
+    const nul = await post(JSON.stringify({ provenance: { ...PROVENANCE, legalBasis: 'Order \u0000 1' }, posts: posts(1) })).expect(400);
+    expect(nul.body.message).toMatch(/provenance\.legalBasis: contains the NUL character/);
+  });
+
   it('answers 400 with line and column for malformed JSON', async () => {
     const res = await post('{"provenance": {\n  "sourcePlatform": }').expect(400);
     expect(res.body.details).toMatchObject({ line: 2, column: 21 });

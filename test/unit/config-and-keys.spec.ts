@@ -1,4 +1,4 @@
-import { API_KEY_PATTERN, extractApiKey, generateApiKey, hashApiKey, keyPrefix } from '../../src/auth/domain/api-key';
+import { AmbiguousKeyError, API_KEY_PATTERN, extractApiKey, generateApiKey, hashApiKey, keyPrefix } from '../../src/auth/domain/api-key';
 import { DEV_PSEUDONYM_KEY, loadEnv, maskUrl } from '../../src/config/env';
 
 const PROD_KEY = 'a-real-production-key-kept-in-a-vault-0001';
@@ -46,7 +46,8 @@ describe('loadEnv', () => {
     ['PSEUDONYM_KEY', { PSEUDONYM_KEY: 'short' }],
   ])('throws naming %s when it is invalid', (name, source) => {
     const message = thrownMessage(() => loadEnv(source));
-    expect(message).toMatch(/^Invalid environment/);
+    expect(message).toMatch(/^invalid environment: /);
+    expect(message.split("\n")).toHaveLength(1);
     expect(message).toContain(name);
   });
 
@@ -102,8 +103,15 @@ describe('API keys', () => {
     expect(extractApiKey(headers)).toBe(key);
   });
 
-  it('prefers the bearer token over X-Api-Key', () => {
-    expect(extractApiKey({ authorization: `Bearer ${key}`, 'x-api-key': 'sw_other' })).toBe(key);
+  it('refuses two different keys in one request rather than guessing whose it is', () => {
+    expect(() => extractApiKey({ authorization: `Bearer ${key}`, 'x-api-key': 'sw_other' })).toThrow(AmbiguousKeyError);
+    expect(extractApiKey({ authorization: `Bearer ${key}`, 'x-api-key': key })).toBe(key);
+  });
+
+  it('masks passwords in the user part and in query parameters', () => {
+    const masked = maskUrl('postgresql://root:s3cret@db:5432/x?password=s3cretpw&sslmode=require');
+    expect(masked).not.toMatch(/s3cret/);
+    expect(masked).toMatch(/sslmode=require/);
   });
 
   it.each([

@@ -24,15 +24,21 @@ export function keyPrefix(key: string): string {
 /**
  * Reads the key from `Authorization: Bearer <key>` or `X-Api-Key: <key>`.
  * @returns the key, or null when neither header carries one
+ * @throws AmbiguousKeyError when both carry different keys
  */
 export function extractApiKey(headers: Record<string, string | string[] | undefined>): string | null {
   const auth = headers['authorization'];
   const a = Array.isArray(auth) ? auth[0] : auth;
-  if (a) {
-    const m = /^Bearer\s+(\S+)$/i.exec(a.trim());
-    if (m) return m[1]!;
-  }
+  const bearer = a ? (/^Bearer\s+(\S+)$/i.exec(a.trim())?.[1] ?? null) : null;
   const x = headers['x-api-key'];
-  const k = Array.isArray(x) ? x[0] : x;
-  return k?.trim() || null;
+  const k = (Array.isArray(x) ? x[0] : x)?.trim() || null;
+  if (bearer && k && bearer !== k) throw new AmbiguousKeyError();
+  return bearer ?? k;
+}
+
+/** Two different keys in one request: refused rather than guessing whose request it is. */
+export class AmbiguousKeyError extends Error {
+  constructor() {
+    super('two different API keys (Authorization and X-Api-Key); send one');
+  }
 }

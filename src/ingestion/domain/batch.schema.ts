@@ -27,7 +27,7 @@ export const PostSchema = z.object({
   /** Public URL of the post: proof of where it was seen. */
   url: z.url({ protocol: /^https?$/ }),
   authorHandle: z.string().trim().min(1).max(300),
-  text: z.string().min(1).max(100_000),
+  text: z.string().min(1).max(100_000).refine((t) => /[\p{L}\p{N}\p{S}]/u.test(t), 'text has no letters, digits or symbols (only spaces or invisible characters)'),
   postedAt: z.iso.datetime({ offset: true }).optional(),
   /** Audience of the post when collected; only public posts may be ingested. */
   visibility: z.literal('public', { error: 'only posts visible to the public may be ingested (visibility must be "public")' }),

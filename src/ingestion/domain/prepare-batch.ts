@@ -8,6 +8,7 @@ import { canonicalJson } from '../../audit/domain/hash-chain';
 import { DomainError } from '../../common/errors';
 import { BatchEnvelopeSchema, PostSchema, formatPath, type Provenance } from './batch.schema';
 import { normaliseHandle, pseudonymise } from './pseudonym';
+import { storableProblem } from './storable';
 
 export interface PreparedPost {
   index: number;
@@ -35,19 +36,31 @@ export interface PreparedBatch {
   rejections: Rejection[];
 }
 
+/** Tolerated clock difference between the collecting machine and the service. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
 /**
  * @param value parsed body (`{provenance, posts}`)
+ * @param now the service's time, to refuse a collection time in the future
  * @param lines NDJSON line of each post, when the body was NDJSON
  * @param pseudonymKey HMAC key for author handles
  * @throws DomainError('invalid') when the envelope or provenance is invalid, naming the field path
  */
-export function prepareBatch(value: unknown, lines: number[] | undefined, pseudonymKey: string, maxPosts: number): PreparedBatch {
+export function prepareBatch(value: unknown, lines: number[] | undefined, pseudonymKey: string, maxPosts: number, now: Date = new Date(0x7fffffffffff)): PreparedBatch {
+  const badProvenance = value && typeof value === 'object' ? storableProblem((value as { provenance?: unknown }).provenance, 'provenance') : null;
+  if (badProvenance) {
+    throw new DomainError('INGEST.INVALID_BATCH', 'invalid', `invalid batch: ${badProvenance.path}: ${badProvenance.reason}`, { issues: [{ path: badProvenance.path, message: badProvenance.reason }] });
+  }
   const env = BatchEnvelopeSchema.safeParse(value);
   if (!env.success) {
     const issues = env.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
     throw new DomainError('INGEST.INVALID_BATCH', 'invalid', `invalid batch: ${issues.map((i) => `${i.path || '(body)'}: ${i.message}`).join('; ')}`, { issues });
   }
   const { provenance, posts } = env.data;
+  if (Date.parse(provenance.collectedAt) > now.getTime() + CLOCK_SKEW_MS) {
+    const issue = { path: 'provenance.collectedAt', message: `collectedAt ${provenance.collectedAt} is in the future` };
+    throw new DomainError('INGEST.INVALID_BATCH', 'invalid', `invalid batch: ${issue.path}: ${issue.message}`, { issues: [issue] });
+  }
   if (posts.length > maxPosts) {
     throw new DomainError('INGEST.TOO_MANY_POSTS', 'too_large', `a batch may hold at most ${maxPosts} posts; got ${posts.length}`, { maxPosts });
   }
@@ -60,6 +73,11 @@ export function prepareBatch(value: unknown, lines: number[] | undefined, pseudo
     const at = line !== undefined ? { index, line } : { index };
     if (candidate && typeof candidate === 'object' && '__parseError' in candidate) {
       rejections.push({ ...at, field: `posts[${index}]`, reason: String((candidate as { __parseError: unknown }).__parseError) });
+      return;
+    }
+    const unsafe = storableProblem(candidate, `posts[${index}]`);
+    if (unsafe) {
+      rejections.push({ ...at, field: unsafe.path, reason: unsafe.reason });
       return;
     }
     const r = PostSchema.safeParse(candidate);
@@ -75,7 +93,13 @@ export function prepareBatch(value: unknown, lines: number[] | undefined, pseudo
       return;
     }
     seen.add(key);
-    const raw = p.raw ?? (candidate as Record<string, unknown>);
+    // The record as received (not zod's copy, which would drop keys such as "__proto__").
+    const received = candidate as Record<string, unknown>;
+    const raw = received.raw && typeof received.raw === 'object' ? (received.raw as Record<string, unknown>) : received;
+    if (p.postedAt && Date.parse(p.postedAt) > Date.parse(provenance.collectedAt)) {
+      rejections.push({ ...at, field: `posts[${index}].postedAt`, reason: 'postedAt is after the batch collectedAt: a post cannot be collected before it was posted' });
+      return;
+    }
     const rawSha256 = createHash('sha256').update(canonicalJson(raw)).digest('hex');
     out.push({
       index,
