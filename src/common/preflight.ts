@@ -6,12 +6,14 @@ import { join } from 'node:path';
 import type { Env } from '../config/env';
 import { loadRulesetFromDir } from '../detection/ruleset-loader';
 import { defaultPoliciesDir, loadPolicySet } from '../policy/policy-loader';
-import { assertDatabaseReachable } from '../prisma/database';
+import { assertDatabaseReachable, assertMigrated } from '../prisma/database';
+import { readMigrationsList } from '../prisma/schema-engine';
 import { assertRedisReachable } from '../queue/redis';
 
 export async function preflight(env: Env, opts: { rules: boolean }): Promise<void> {
   const policies = loadPolicySet(defaultPoliciesDir(env.POLICIES_DIR));
   if (opts.rules) loadRulesetFromDir(join(policies.dir, 'detection'));
   await assertDatabaseReachable(env.DATABASE_URL);
+  await assertMigrated(env.DATABASE_URL, readMigrationsList().migrationDirectories.map((d) => d.path));
   await assertRedisReachable(env.REDIS_URL);
 }

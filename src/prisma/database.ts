@@ -68,6 +68,29 @@ export async function ensureDatabase(url: string): Promise<boolean> {
   }
 }
 
+/**
+ * Fails when migrations in `expected` are not all applied, so a process never runs against an
+ * older schema. Skipped when the login role may not read `_prisma_migrations`.
+ * @throws Error naming how many are pending and the command that applies them
+ */
+export async function assertMigrated(url: string, expected: readonly string[]): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    const r = await client.query<{ migration_name: string }>('SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL');
+    const applied = new Set(r.rows.map((x) => x.migration_name));
+    const pending = expected.filter((m) => !applied.has(m));
+    if (pending.length) throw new Error(`database ${maskUrl(url)} lacks ${pending.length} migration(s) (${pending.join(', ')}); run \`npm run db:migrate\``);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === '42501') return; // no right to read the migrations table: nothing to check here
+    if (code === '42P01') throw new Error(`database ${maskUrl(url)} is not migrated; run \`npm run db:migrate\``);
+    throw e;
+  } finally {
+    await client.end();
+  }
+}
+
 /** Drops a database if it exists (tests only: the name must end in `_test`). */
 export async function dropTestDatabase(url: string): Promise<void> {
   const name = decodeURIComponent(new URL(url).pathname.slice(1));

@@ -24,7 +24,9 @@ export class ErrorFilter implements ExceptionFilter {
       const status = err.getStatus();
       const body = err.getResponse();
       const message = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? err.message);
-      res.status(status).json({ statusCode: status, code: `HTTP.${status}`, message, requestId });
+      // e.g. the health check's per-dependency status, or a pipe's validation facts
+      const details = typeof body === 'object' && body !== null && !('message' in body) ? body : undefined;
+      res.status(status).json({ statusCode: status, code: `HTTP.${status}`, message, details, requestId });
       return;
     }
     this.log.error({ requestId, err: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err) }, 'unhandled error');
