@@ -4,7 +4,10 @@ import { POLICIES, type PolicySet } from '../config/config.module';
 import { AuditRepository, type AuditInput } from '../audit/audit.repository';
 import type { Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
-import { PIPELINE_VERSION, type Detection } from './domain/pipeline';
+import { clusterKeys, type ClusterKeys } from './domain/cluster';
+import { storedClusterKeys } from './domain/cluster-storage';
+import { normalise } from './domain/normalise';
+import { MAX_ANALYSED_CHARS, PIPELINE_VERSION, type Detection } from './domain/pipeline';
 import { DETECTOR, type LoadedDetector } from './detector.provider';
 
 export type ClassifyOutcome = { status: 'classified'; flagged: boolean; score: number } | { status: 'already_classified' } | { status: 'post_missing' };
@@ -43,11 +46,14 @@ export class DetectionService {
       where: { id: { in: [...new Set(postIds)] } },
       select: { id: true, text: true, batch: { select: { legalBasis: true, caseReference: true } }, classifications: { where: versions, select: { id: true } } },
     });
-    const todo: { post: (typeof posts)[number]; d: Detection }[] = [];
+    const todo: { post: (typeof posts)[number]; d: Detection; cluster: ClusterKeys }[] = [];
     posts.sort((a, b) => (a.id < b.id ? -1 : 1)); // one insert order in every worker: no deadlocks between batches
     for (const post of posts) {
       if (post.classifications.length) out.set(post.id, { status: 'already_classified' });
-      else todo.push({ post, d: this.loaded.detector.classify(post.text) });
+      else {
+        const d = this.loaded.detector.classify(post.text);
+        todo.push({ post, d, cluster: clusterKeys(normalise(post.text.slice(0, MAX_ANALYSED_CHARS)), d.entities) });
+      }
     }
     if (!todo.length) return out;
 
@@ -68,9 +74,14 @@ export class DetectionService {
       for (const { post } of todo) if (!mine.has(post.id)) out.set(post.id, { status: 'already_classified' });
       if (!won.length) return;
       await tx.$executeRaw`
-        UPDATE post AS p SET status = 'classified', language = v.lang, language_confidence = v.conf
-        FROM unnest(${won.map(({ post }) => post.id)}::uuid[], ${won.map(({ d }) => d.language.code)}::text[], ${won.map(({ d }) => d.language.confidence)}::float8[]) AS v(id, lang, conf)
+        UPDATE post AS p SET status = 'classified', language = v.lang, language_confidence = v.conf, cluster_signature = v.sig
+        FROM unnest(${won.map(({ post }) => post.id)}::uuid[], ${won.map(({ d }) => d.language.code)}::text[], ${won.map(({ d }) => d.language.confidence)}::float8[],
+                    ${won.map(({ cluster }) => JSON.stringify(cluster.signature))}::jsonb[]) AS v(id, lang, conf, sig)
         WHERE p.id = v.id`;
+      await tx.postClusterKey.createMany({
+        data: won.flatMap(({ post, cluster }) => storedClusterKeys(cluster).map((key) => ({ postId: post.id, key }))),
+        skipDuplicates: true,
+      });
       const toFlag = won.filter(({ d }) => d.flagged);
       const flags = toFlag.length
         ? await tx.flag.createManyAndReturn({

@@ -47,6 +47,30 @@ export class FlagsRepository {
     });
   }
 
+  /**
+   * Posts of `unit` that share a stored cluster key with `postId` (at most 500), with the keys they
+   * share, their signature and their flag if any.
+   */
+  async clusterCandidates(postId: string, unit: string) {
+    const [own] = await this.prisma.$queryRaw<{ keys: string[] | null; sig: number[] | null }[]>`
+      SELECT array_agg(k.key) AS keys, (SELECT cluster_signature FROM post WHERE id = ${postId}::uuid) AS sig
+      FROM post_cluster_key k WHERE k.post_id = ${postId}::uuid`;
+    const rows = await this.prisma.$queryRaw<{ post_id: string; shared: string[]; sig: number[] | null; flag_id: string | null }[]>`
+      SELECT k2.post_id, array_agg(k2.key) AS shared, p.cluster_signature AS sig, f.id AS flag_id
+      FROM post_cluster_key k1
+      JOIN post_cluster_key k2 ON k2.key = k1.key AND k2.post_id <> k1.post_id
+      JOIN post p ON p.id = k2.post_id
+      JOIN ingest_batch b ON b.id = p.batch_id
+      LEFT JOIN flag f ON f.post_id = p.id
+      WHERE k1.post_id = ${postId}::uuid AND b.unit = ${unit}
+      GROUP BY k2.post_id, p.cluster_signature, f.id
+      LIMIT 500`;
+    return {
+      own: { keys: own?.keys ?? [], signature: own?.sig ?? [] },
+      candidates: rows.map((r) => ({ postId: r.post_id, sharedKeys: r.shared, signature: r.sig, flagId: r.flag_id })),
+    };
+  }
+
   /** Audit events about this flag or its post, oldest first (the flag's history). */
   history(flagId: string, postId: string) {
     return this.prisma.auditEvent.findMany({

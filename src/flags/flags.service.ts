@@ -3,6 +3,7 @@ import { AuditRepository } from '../audit/audit.repository';
 import { auditActor, type RequestContext } from '../auth/request-context';
 import { NotFoundError } from '../common/errors';
 import { PrismaService } from '../prisma/prisma.service';
+import { siblingsOf } from '../detection/domain/cluster-storage';
 import { FlagsRepository, type FlagFilter } from './flags.repository';
 
 interface ExplanationLike {
@@ -48,8 +49,17 @@ export class FlagsService {
     const f = await this.repo.get(id);
     if (!f) throw new NotFoundError('flag', id);
     const history = await this.repo.history(f.id, f.postId);
+    const { own, candidates } = await this.repo.clusterCandidates(f.postId, ctx.principal.unit);
+    const flagOf = new Map(candidates.map((c) => [c.postId, c.flagId]));
+    const siblings = siblingsOf(own, candidates).map((s) => ({ ...s, flagId: flagOf.get(s.postId) ?? null }));
     await this.prisma.$transaction((tx) =>
-      this.audit.append(tx, [{ ...auditActor(ctx), action: 'consultation', outcome: 'success', resourceType: 'flag', resourceId: f.id, details: { postId: f.postId } }]),
+      this.audit.append(tx, [
+        { ...auditActor(ctx), action: 'consultation', outcome: 'success', resourceType: 'flag', resourceId: f.id, details: { postId: f.postId } },
+        // Showing linked posts combines records (LED Art. 25(1)): recorded with what was linked and why.
+        ...(siblings.length
+          ? [{ ...auditActor(ctx), action: 'combination', outcome: 'success' as const, resourceType: 'flag', resourceId: f.id, details: { postId: f.postId, linkedPosts: siblings.length, reasons: [...new Set(siblings.flatMap((s) => s.reasons.map((r) => r.kind)))] } }]
+          : []),
+      ]),
     );
     const c = f.classification;
     return {
@@ -59,6 +69,7 @@ export class FlagsService {
         id: c.id, score: c.score, label: c.label, explanation: c.explanation, rulesetVersion: c.rulesetVersion,
         modelVersion: c.modelVersion, policyVersion: c.policyVersion, flagThreshold: c.flagThreshold, createdAt: c.createdAt.toISOString(),
       },
+      cluster: { size: siblings.length + 1, siblings: siblings.slice(0, 50) },
       history: history.map((h) => ({ ...h, seq: Number(h.seq), occurredAt: h.occurredAt.toISOString() })),
     };
   }

@@ -55,6 +55,11 @@ describe('ingest → queue → classify → flag → audit', () => {
     expect(JSON.stringify(one.body)).not.toContain('fake_user_');
     expect(one.body.classification.explanation.hits.length).toBeGreaterThan(0);
     expect(one.body.history.map((h: { action: string }) => h.action)).toEqual(expect.arrayContaining(['classification', 'flag']));
+    // the five offers are near-duplicates of one another: the flag shows its cluster
+    expect(one.body.cluster.size).toBeGreaterThanOrEqual(5);
+    expect(one.body.cluster.siblings[0].reasons).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'near_duplicate' })]));
+    expect(await prisma.auditEvent.count({ where: { action: 'combination', resourceId: one.body.id } })).toBe(1);
+    expect(JSON.stringify(await prisma.postClusterKey.findMany({ where: { postId: one.body.post.id } }))).not.toMatch(/7700/);
 
     const postIds = (await prisma.post.findMany({ where: { batchId }, select: { id: true } })).map((p) => p.id);
     const events = await prisma.auditEvent.groupBy({ by: ['action'], where: { resourceId: { in: postIds } }, _count: { _all: true } });
