@@ -4,12 +4,12 @@
  */
 import { createReadStream, createWriteStream, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import { Presets, SingleBar } from 'cli-progress';
 import { loadEnv } from '../config/env';
 import type { Detection } from '../detection/domain/pipeline';
 import { loadDetectorFromPolicies, type LoadedDetectorParts } from '../detection/detector-loader';
+import { firstInvalidUtf8Offset } from '../ingestion/domain/body';
 import { defaultPoliciesDir } from '../policy/policy-loader';
 import { PROJECT_ROOT } from '../prisma/schema-engine';
 import type { Opts } from './commands';
@@ -34,46 +34,133 @@ function toPost(v: unknown): InputPost | string {
   return { id: String(o.id), text: o.text, raw: o };
 }
 
-/**
- * Yields posts in input order from NDJSON (streamed line by line) or a JSON array (read whole), and reports each bad
- * line or entry through `bad` (`where` is `line N` or `entry N`) without stopping.
- */
-async function* readPosts(path: string, bad: (where: string, reason: string) => void): AsyncGenerator<InputPost> {
-  const stream = path === '-' ? process.stdin : createReadStream(path, { encoding: 'utf8' });
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+/** One line of the input as bytes decoded: 1-based number, byte offset of its first byte, and the first invalid UTF-8 byte (absolute offset) or -1. */
+interface RawLine {
+  lineNo: number;
+  text: string;
+  badByte: number;
+}
+
+/** Splits a byte stream on LF (a trailing CR is dropped) and decodes each line, noting invalid UTF-8 with its byte offset in the input. */
+async function* byteLines(input: AsyncIterable<Buffer | string>): AsyncGenerator<RawLine> {
+  let pending: Buffer[] = [];
+  let pendingLen = 0;
+  let lineStart = 0;
   let lineNo = 0;
-  let arrayText: string | null = null;
-  for await (const line of lines) {
+  const emit = (buf: Buffer): RawLine => {
     lineNo++;
-    if (arrayText !== null) {
-      arrayText += `\n${line}`;
+    const body = buf.length > 0 && buf[buf.length - 1] === 13 ? buf.subarray(0, buf.length - 1) : buf;
+    const bad = firstInvalidUtf8Offset(body);
+    const r = { lineNo, text: body.toString('utf8'), badByte: bad < 0 ? -1 : lineStart + bad };
+    lineStart += buf.length + 1;
+    return r;
+  };
+  for await (const chunk of input) {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    let from = 0;
+    for (let nl = b.indexOf(10, from); nl >= 0; nl = b.indexOf(10, from)) {
+      const part = b.subarray(from, nl);
+      const line = pendingLen > 0 ? Buffer.concat([...pending, part]) : part;
+      pending = [];
+      pendingLen = 0;
+      yield emit(line);
+      from = nl + 1;
+    }
+    if (from < b.length) {
+      pending.push(b.subarray(from));
+      pendingLen += b.length - from;
+    }
+  }
+  if (pendingLen > 0) yield emit(Buffer.concat(pending));
+}
+
+/**
+ * Yields posts in input order and reports each bad line or entry through `bad` (`where` is `line N` or `entry N`)
+ * without stopping. Accepted inputs:
+ *  - NDJSON, one post a line; a first line `{"provenance": …}` (the ingest API's NDJSON header) is skipped;
+ *  - a JSON array of posts, or the ingest API's JSON envelope `{"provenance": …, "posts": [...]}` (read whole).
+ * A line that is not valid UTF-8 is reported with the byte offset of its first bad byte (for a whole JSON document,
+ * that is an error for the file).
+ */
+export async function* readPosts(
+  path: string,
+  bad: (where: string, reason: string) => void,
+  input?: AsyncIterable<Buffer | string>,
+  ndjsonOnly = false,
+): AsyncGenerator<InputPost> {
+  const source = input ?? (path === '-' ? process.stdin : createReadStream(path));
+  let seenContent = false;
+  /** Whole-document mode: the lines of a JSON array or object, kept for one parse at the end. */
+  let doc: RawLine[] | null = null;
+  for await (const raw of byteLines(source)) {
+    if (doc !== null) {
+      doc.push(raw);
       continue;
     }
-    const t = line.trim();
-    if (t === '') continue;
-    if (t.startsWith('[') && lineNo === 1) {
-      arrayText = line;
+    const t = raw.text.trim();
+    if (t === '' && raw.badByte < 0) continue;
+    const first = !seenContent;
+    seenContent = true;
+    if (first && !ndjsonOnly && t.startsWith('[')) {
+      doc = [raw]; // a JSON array: read the whole document
+      continue;
+    }
+    if (raw.badByte >= 0) {
+      bad(`line ${raw.lineNo}`, `not valid UTF-8: bad byte sequence at byte offset ${raw.badByte}`);
       continue;
     }
     let v: unknown;
+    let parseError: string | null = null;
     try {
       v = JSON.parse(t);
     } catch (e) {
-      bad(`line ${lineNo}`, `invalid JSON: ${(e as Error).message}`);
+      parseError = (e as Error).message;
+    }
+    if (first && !ndjsonOnly && t.startsWith('{') && parseError !== null) {
+      // maybe a JSON object spread over several lines: read the whole document
+      doc = [raw];
       continue;
     }
+    if (parseError !== null) {
+      bad(`line ${raw.lineNo}`, `invalid JSON: ${parseError}`);
+      continue;
+    }
+    if (first && isEnvelope(v)) {
+      const posts = (v as { posts?: unknown }).posts;
+      if (Array.isArray(posts)) yield* entries(posts, bad);
+      continue; // an NDJSON header line {"provenance": …}
+    }
     const p = toPost(v);
-    if (typeof p === 'string') bad(`line ${lineNo}`, p);
+    if (typeof p === 'string') bad(`line ${raw.lineNo}`, p);
     else yield p;
   }
-  if (arrayText === null) return;
-  let arr: unknown;
+  if (doc === null) return;
+  const badLine = doc.find((l) => l.badByte >= 0);
+  if (badLine) throw new CliError(`${path}: not valid UTF-8: bad byte sequence at byte offset ${badLine.badByte} (line ${badLine.lineNo})`, 2);
+  let parsed: unknown;
   try {
-    arr = JSON.parse(arrayText);
+    parsed = JSON.parse(doc.map((l) => l.text).join('\n'));
   } catch (e) {
-    throw new CliError(`${path}: invalid JSON array: ${(e as Error).message}`);
+    if (!(doc[0]?.text.trim().startsWith('{') ?? false)) throw new CliError(`${path}: invalid JSON array: ${(e as Error).message}`, 2);
+    // not one JSON object after all: treat the lines as NDJSON, reporting the bad ones
+    yield* readPosts(path, bad, linesAsBuffers(doc), true);
+    return;
   }
-  if (!Array.isArray(arr)) throw new CliError(`${path}: expected a JSON array of objects`);
+  if (Array.isArray(parsed)) yield* entries(parsed, bad);
+  else if (isEnvelope(parsed) && Array.isArray((parsed as { posts?: unknown }).posts)) yield* entries((parsed as { posts: unknown[] }).posts, bad);
+  else throw new CliError(`${path}: expected NDJSON, a JSON array of posts or {"provenance": …, "posts": [...]}`, 2);
+}
+
+async function* linesAsBuffers(lines: readonly RawLine[]): AsyncGenerator<Buffer> {
+  for (const l of lines) yield Buffer.from(`${l.text}\n`, 'utf8');
+}
+
+/** The ingest API's envelope or NDJSON header: an object with `provenance` and no post `text`. */
+function isEnvelope(v: unknown): boolean {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && 'provenance' in v && typeof (v as { text?: unknown }).text !== 'string';
+}
+
+function* entries(arr: readonly unknown[], bad: (where: string, reason: string) => void): Generator<InputPost> {
   for (let i = 0; i < arr.length; i++) {
     const p = toPost(arr[i]);
     if (typeof p === 'string') bad(`entry ${i + 1}`, p);
@@ -103,26 +190,35 @@ export async function classify(o: Opts): Promise<void> {
   const file = o.args[0];
   if (!file) throw new CliError('usage: classify <file|-> [--out <file>]', 2);
   if (file !== '-' && !statSafe(file)) throw new CliError(`${file}: no such file`, 2);
-  const { detector, rulesetVersion, modelVersion } = loadDetector();
-  const outPath = typeof o.values.out === 'string' ? o.values.out : null;
-  const out: Writable = outPath ? createWriteStream(outPath) : process.stdout;
-  const total = process.stderr.isTTY ? countLines(file) : null;
-  const bar = total === null ? null : new SingleBar({ format: 'classify [{bar}] {value}/{total} lines  {eta_formatted} left', stream: process.stderr, hideCursor: true }, Presets.shades_classic);
-  bar?.start(total ?? 0, 0);
-  let ok = 0;
   let badCount = 0;
-  let flagged = 0;
+  let bar: SingleBar | null = null;
   const bad = (where: string, reason: string): void => {
     badCount++;
     bar?.increment();
     process.stderr.write(`${bar ? '\n' : ''}${file}: ${where}: ${reason} (skipped)\n`);
   };
-  for await (const p of readPosts(file, bad)) {
+  // read up to the first post before anything else, so that an empty input fails before the detector loads
+  const posts = readPosts(file, bad);
+  const firstPost = await posts.next();
+  if (firstPost.done && badCount === 0) throw new CliError(`no posts in ${file}`, 2);
+  const { detector, rulesetVersion, modelVersion } = loadDetector();
+  const outPath = typeof o.values.out === 'string' ? o.values.out : null;
+  const out: Writable = outPath ? createWriteStream(outPath) : process.stdout;
+  const total = process.stderr.isTTY ? countLines(file) : null;
+  bar = total === null ? null : new SingleBar({ format: 'classify [{bar}] {value}/{total} lines  {eta_formatted} left', stream: process.stderr, hideCursor: true }, Presets.shades_classic);
+  bar?.start(total ?? 0, badCount);
+  let ok = 0;
+  let flagged = 0;
+  const one = async (p: InputPost): Promise<void> => {
     const d = detector.classify(p.text);
     if (d.flagged) flagged++;
     ok++;
     if (!out.write(`${outputLine(p.id, d)}\n`)) await new Promise((r) => out.once('drain', r));
     bar?.increment();
+  };
+  if (!firstPost.done) {
+    await one(firstPost.value);
+    for await (const p of posts) await one(p);
   }
   bar?.stop();
   if (outPath) await new Promise<void>((r) => out.end(r));

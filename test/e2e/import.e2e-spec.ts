@@ -34,7 +34,7 @@ describe('importing platform exports through the API', () => {
       .expect(202);
     expect(res.body).toMatchObject({ received: 4, accepted: 2, rejected: 2 });
     expect(res.body.rejections[0]).toMatchObject({ index: 2, reason: expect.stringContaining('(root)[2]: visibility "private" is not public') });
-    const stored = await prisma.post.findMany({ where: { batchId: res.body.batchId }, orderBy: { createdAt: 'asc' } });
+    const stored = await prisma.post.findMany({ where: { batchId: res.body.batchId }, orderBy: { platformPostId: 'asc' } }); // one insert: createdAt ties
     expect(stored[0]!.text).toMatch(/^\[CW\] travel offer\n\nSafe crossing to Spain & beyond/);
     expect(stored[0]!.authorPseudonym).toMatch(/^ps_/);
     const batch = await prisma.ingestBatch.findUniqueOrThrow({ where: { id: res.body.batchId } });

@@ -1,4 +1,4 @@
-import { normalise, toOriginalSpan, tokenise } from './normalise';
+import { isArabiziWord, normalise, toOriginalSpan, tokenise } from './normalise';
 
 /** Finds `needle` in the normalised text and returns the original substring it maps back to. */
 function backToOriginal(original: string, needle: string): string {
@@ -66,4 +66,43 @@ describe('normalise', () => {
       expect(s.text).toBe(original.slice(s.start, s.end));
     }
   });
+
+  describe('Arabizi', () => {
+    it('reads 2 3 5 7 9 as ء ع خ ح ق inside Arabizi words and maps each letter back to its digit', () => {
+      const original = '7arga l3a2ila 9wi 5obz, 3la sa7';
+      const n = normalise(original);
+      expect(n.text).toBe('\u062Darga l\u0639a\u0621ila \u0642wi \u062Eobz, \u0639la sa\u062D');
+      const i = n.text.indexOf('\u0621');
+      expect(toOriginalSpan(n, i, i + 1)).toEqual({ start: 10, end: 11, text: '2' });
+      expect(backToOriginal(original, '\u062Darga')).toBe('7arga');
+      expect(backToOriginal(original, 'l\u0639a\u0621ila')).toBe('l3a2ila');
+      for (const t of tokenise(n.text)) {
+        const sp = toOriginalSpan(n, t.start, t.end);
+        expect(sp.text).toBe(original.slice(sp.start, sp.end));
+        expect(sp.end - sp.start).toBe(t.end - t.start);
+      }
+    });
+
+    it('never touches numbers, prices, phone numbers, times, ordinals or handles', () => {
+      const original = '5000 dt, 2k £, 07700 900123, 3500$, 7pm, 3rd, 5euros, 2eme, 9am, @fake_7arga t.me/l7arga b2b co2';
+      expect(normalise(original).text).toBe('5000 dt, 2k £, 07700 900123, 3500$, 7pm, 3rd, 5euros, 2eme, 9am, @fake_7arga t.me/l7arga b2b co2');
+    });
+
+    it('keeps leetspeak for a 3 or 5 between letters of a word with no 2, 7 or 9', () => {
+      expect(normalise('t3legram s3cure ca5h').text).toBe('telegram secure cash');
+      expect(normalise('iphone7 7days').text).toBe('iphone7 7days');
+    });
+
+    it('works in a post that also has Arabic script, word by word', () => {
+      expect(normalise('حرقة 7arga').text).toBe('حرقه \u062Darga');
+    });
+
+    it.each([
+      ['7arga', true], ['l7arga', true], ['l3a2ila', true], ['3la', true], ['9albi', true], ['ma3a', false],
+      ['7', false], ['77ab', false], ['7x', false], ['a7', false], ['5th', false], ['2nights', false], ['3arab', true],
+    ])('isArabiziWord(%s) is %s', (w, expected) => {
+      expect(isArabiziWord(w)).toBe(expected);
+    });
+  });
 });
+
