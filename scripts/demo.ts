@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     const receipt = await call('/v1/ingest/batches', collector, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ provenance, posts }) });
     console.log(`ingested batch ${receipt.batchId}: received ${receipt.received}, accepted ${receipt.accepted}, duplicates ${receipt.duplicate}, rejected ${receipt.rejected}`);
 
-    const bar = new SingleBar({ format: 'classifying [{bar}] {value}/{total} posts  {eta_formatted} left', hideCursor: true, stream: process.stdout, noTTYOutput: true, notTTYSchedule: 1000 }, Presets.shades_classic);
+    const bar = new SingleBar({ format: 'classifying [{bar}] {value}/{total} posts ({percentage}%)', hideCursor: true, stream: process.stdout, noTTYOutput: true, notTTYSchedule: 1000 }, Presets.shades_classic);
     bar.start(receipt.accepted, 0);
     const deadline = Date.now() + 120_000;
     let status = await call(`/v1/ingest/batches/${receipt.batchId}`, collector);

@@ -1,6 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { z } from 'zod';
 import { Access } from '../auth/access.decorator';
+import { uuidParam } from '../common/http/uuid-param';
 import { PrincipalRepository } from '../auth/principal.repository';
 import type { AppRequest } from '../auth/request-context';
 import { DomainError, NotFoundError } from '../common/errors';
@@ -50,7 +51,7 @@ export class AdminController {
   @Delete('keys/:id')
   @HttpCode(204)
   @Access('principals.manage')
-  async revoke(@Param('id', new ParseUUIDPipe()) id: string, @Req() req: AppRequest): Promise<void> {
+  async revoke(@Param('id', uuidParam('id')) id: string, @Req() req: AppRequest): Promise<void> {
     if (!(await this.principals.revokeKey(id, req.ctx!.principal, req.ctx!.requestId))) throw new NotFoundError('active API key', id);
   }
 }

@@ -1,4 +1,5 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query, Req } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req } from '@nestjs/common';
+import { uuidParam } from '../common/http/uuid-param';
 import { z } from 'zod';
 import { Access } from '../auth/access.decorator';
 import type { AppRequest } from '../auth/request-context';
@@ -14,7 +15,7 @@ const ListQuery = z.strictObject({
   batchId: z.uuid().optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.uuid().optional(),
-});
+}).refine((q) => q.minScore === undefined || q.maxScore === undefined || q.minScore <= q.maxScore, { message: 'minScore must not exceed maxScore', path: ['minScore'] });
 
 @Controller('v1/flags')
 export class FlagsController {
@@ -34,7 +35,7 @@ export class FlagsController {
 
   @Get(':id')
   @Access('flags.read', { type: 'Flag', param: 'id' })
-  get(@Param('id', new ParseUUIDPipe()) id: string, @Req() req: AppRequest) {
+  get(@Param('id', uuidParam('id')) id: string, @Req() req: AppRequest) {
     return this.flags.get(id, req.ctx!);
   }
 }

@@ -7,10 +7,12 @@ import type { PrismaClient } from '../generated/prisma/client';
 export async function readBatchStatus(prisma: PrismaClient, batchId: string) {
   const b = await prisma.ingestBatch.findUnique({ where: { id: batchId } });
   if (!b) return null;
-  const [classified, flagged] = await Promise.all([
-    prisma.post.count({ where: { batchId, status: 'classified' } }),
-    prisma.flag.count({ where: { post: { batchId } } }),
-  ]);
+  // One statement, one snapshot: the counts agree with each other.
+  const [row] = await prisma.$queryRaw<{ classified: bigint; flagged: bigint }[]>`
+    SELECT (SELECT count(*) FROM post WHERE batch_id = ${batchId}::uuid AND status = 'classified') AS classified,
+           (SELECT count(*) FROM flag f JOIN post p ON p.id = f.post_id WHERE p.batch_id = ${batchId}::uuid) AS flagged`;
+  const classified = Number(row?.classified ?? 0);
+  const flagged = Number(row?.flagged ?? 0);
   return {
     id: b.id,
     receivedAt: b.receivedAt.toISOString(),

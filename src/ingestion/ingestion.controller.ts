@@ -1,4 +1,5 @@
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { uuidParam } from '../common/http/uuid-param';
 import { Access } from '../auth/access.decorator';
 import type { AppRequest } from '../auth/request-context';
 import { DomainError } from '../common/errors';
@@ -22,7 +23,7 @@ export class IngestionController {
 
   @Get(':id')
   @Access('ingest.read', { type: 'Batch', param: 'id' })
-  status(@Param('id', new ParseUUIDPipe()) id: string) {
+  status(@Param('id', uuidParam('id')) id: string) {
     return this.ingestion.status(id);
   }
 }
