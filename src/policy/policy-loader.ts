@@ -11,11 +11,8 @@ import { PROJECT_ROOT } from '../prisma/schema-engine';
 import { CedarPdp, PolicyLoadError } from './domain/cedar-pdp';
 import { FlaggingPolicySchema, type FlaggingPolicy } from './domain/policy.schema';
 
-export class PolicyFileError extends Error {
-  constructor(readonly file: string, readonly line: number | null, readonly reason: string) {
-    super(`${file}${line ? `:${line}` : ''}: ${reason}`);
-  }
-}
+/** A policy file that cannot be used: `file`, 1-based `line` where known, and `reason`. */
+export { PolicyLoadError as PolicyFileError };
 
 export interface PolicySet {
   dir: string;
@@ -43,13 +40,13 @@ export function readYamlFile<S extends z.ZodType>(path: string, schema: S, displ
   try {
     bytes = readFileSync(path);
   } catch (e) {
-    throw new PolicyFileError(name, null, `cannot read: ${(e as Error).message}`);
+    throw new PolicyLoadError(name, null, `cannot read: ${(e as Error).message}`);
   }
   const raw = bytes.toString('utf8');
   const lc = new LineCounter();
   const doc = parseDocument(raw, { lineCounter: lc, uniqueKeys: true });
   const err = doc.errors[0];
-  if (err) throw new PolicyFileError(name, err.linePos?.[0]?.line ?? null, err.message.split('\n')[0] ?? 'YAML error');
+  if (err) throw new PolicyLoadError(name, err.linePos?.[0]?.line ?? null, err.message.split('\n')[0] ?? 'YAML error');
   const r = schema.safeParse(doc.toJS());
   if (!r.success) {
     const issue = r.error.issues[0]!;
@@ -62,7 +59,7 @@ export function readYamlFile<S extends z.ZodType>(path: string, schema: S, displ
     const parentNode = doc.getIn(path.slice(0, -1), true) as { range?: [number, number] } | undefined;
     const at = keyNode?.range?.[0] ?? node?.range?.[0] ?? parentNode?.range?.[0];
     const line = at !== undefined ? lc.linePos(at).line : null;
-    throw new PolicyFileError(name, line, `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new PolicyLoadError(name, line, `${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
   return { value: r.data, raw, bytes };
 }
@@ -76,7 +73,7 @@ function readBytes(path: string): Buffer {
   try {
     return readFileSync(path);
   } catch (e) {
-    throw new PolicyFileError(displayName(path), null, `cannot read: ${(e as Error).message}`);
+    throw new PolicyLoadError(displayName(path), null, `cannot read: ${(e as Error).message}`);
   }
 }
 
@@ -91,21 +88,15 @@ export function loadPolicySet(dir: string): PolicySet {
   try {
     cedarNames = readdirSync(accessDir).filter((f) => f.endsWith('.cedar')).sort();
   } catch (e) {
-    throw new PolicyFileError(displayName(accessDir), null, `cannot read: ${(e as Error).message}`);
+    throw new PolicyLoadError(displayName(accessDir), null, `cannot read: ${(e as Error).message}`);
   }
   const schemaPath = join(accessDir, 'schema.cedarschema');
   const schemaBytes = readBytes(schemaPath);
   const cedarFiles = cedarNames.map((n) => ({ path: join(accessDir, n), bytes: readBytes(join(accessDir, n)) }));
-  let access: CedarPdp;
-  try {
-    access = CedarPdp.load(
-      { path: displayName(schemaPath), text: schemaBytes.toString('utf8') },
-      cedarFiles.map((f) => ({ path: displayName(f.path), text: f.bytes.toString('utf8') })),
-    );
-  } catch (e) {
-    if (e instanceof PolicyLoadError) throw new PolicyFileError(e.file, e.line, e.reason);
-    throw e;
-  }
+  const access = CedarPdp.load(
+    { path: displayName(schemaPath), text: schemaBytes.toString('utf8') },
+    cedarFiles.map((f) => ({ path: displayName(f.path), text: f.bytes.toString('utf8') })),
+  );
   const flaggingPath = join(dir, 'flagging.yaml');
   const flagging = readYamlFile(flaggingPath, FlaggingPolicySchema);
   const hashed: [string, Buffer][] = [
