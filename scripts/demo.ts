@@ -64,7 +64,7 @@ async function main(): Promise<void> {
     const again = await call('/v1/ingest/batches', collector, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ provenance, posts }) });
     console.log(`re-submitting the same posts: accepted ${again.accepted}, duplicates ${again.duplicate}`);
     const verdict = await call('/v1/audit/verify', auditor);
-    console.log(`audit chain: ${verdict.ok ? 'verified' : 'BROKEN'} (${verdict.checked} events, ${verdict.checkpoints.verified} checkpoints held, head ${String(verdict.headHash).slice(0, 16)}…)`);
+    console.log(`audit chain: ${verdict.ok ? 'verified' : 'BROKEN'} (${verdict.checked} events, ${verdict.checkpoints.verified} signed checkpoint(s) held, head ${String(verdict.headHash).slice(0, 16)}…)`);
     if (!verdict.ok) throw new Error('audit chain did not verify');
   } finally {
     await stack.stop();
