@@ -107,7 +107,7 @@ async function main(): Promise<void> {
   const samples: number[] = [];
   for (let i = 0; i < 20_000; i++) {
     const t = process.hrtime.bigint();
-    policies.access.decide(principal, 'flags.read', { type: 'Flag', id: `f-${i}`, unit: i % 2 ? 'unit-a' : 'unit-b' }, { purpose: 'review', caseReference: 'CASE-1' });
+    policies.access.decide(principal, 'flags.read', { type: 'Flag', id: `f-${i}`, unit: i % 2 ? 'unit-a' : 'unit-b', status: 'pending' }, { purpose: 'review', caseReference: 'CASE-1' });
     samples.push(Number(process.hrtime.bigint() - t) / 1000);
   }
   samples.sort((a, b) => a - b);

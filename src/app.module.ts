@@ -13,10 +13,11 @@ import { HealthModule } from './health/health.module';
 import { IngestionModule } from './ingestion/ingestion.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PrismaModule } from './prisma/prisma.module';
+import { ReviewModule } from './review/review.module';
 
 /** The HTTP API process: producers only; no queue consumers run here. */
 @Module({
-  imports: [ConfigModule, LoggingModule, PrismaModule, AuditModule, AdminModule, IngestionModule, FlagsModule, HealthModule, MetricsModule],
+  imports: [ConfigModule, LoggingModule, PrismaModule, AuditModule, AdminModule, IngestionModule, FlagsModule, ReviewModule, HealthModule, MetricsModule],
   providers: [
     ResourceResolver,
     ActivationService,

@@ -17,7 +17,7 @@ export class ResourceResolver {
       const b = await this.prisma.ingestBatch.findUnique({ where: { id }, select: { unit: true } });
       return b ? { type: 'Batch', id, unit: b.unit } : null;
     }
-    const f = await this.prisma.flag.findUnique({ where: { id }, select: { post: { select: { batch: { select: { unit: true } } } } } });
-    return f ? { type: 'Flag', id, unit: f.post.batch.unit } : null;
+    const f = await this.prisma.flag.findUnique({ where: { id }, select: { status: true, post: { select: { batch: { select: { unit: true } } } } } });
+    return f ? { type: 'Flag', id, unit: f.post.batch.unit, status: f.status } : null;
   }
 }

@@ -4,6 +4,7 @@ import { POLICIES, type PolicySet } from '../config/config.module';
 import { AuditRepository, type AuditInput } from '../audit/audit.repository';
 import type { Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
+import { isFlaggingPaused } from '../review/flagging-switch';
 import { clusterKeys, type ClusterKeys } from './domain/cluster';
 import { storedClusterKeys } from './domain/cluster-storage';
 import { normalise } from './domain/normalise';
@@ -60,6 +61,7 @@ export class DetectionService {
     const threshold = this.policies.flagging.flagThreshold;
     const policyVersion = this.policies.version;
     await this.prisma.$transaction(async (tx) => {
+      const paused = await isFlaggingPaused(tx); // whole-queue stop: score, raise no flag
       const inserted = await tx.classification.createManyAndReturn({
         data: todo.map(({ post, d }) => ({
           postId: post.id, ...versions, pipelineVersion: PIPELINE_VERSION, score: d.score, label: d.label, band: d.band, flagged: d.flagged,
@@ -82,7 +84,7 @@ export class DetectionService {
         data: won.flatMap(({ post, cluster }) => storedClusterKeys(cluster).map((key) => ({ postId: post.id, key }))),
         skipDuplicates: true,
       });
-      const toFlag = won.filter(({ d }) => d.flagged);
+      const toFlag = paused ? [] : won.filter(({ d }) => d.flagged);
       const flags = toFlag.length
         ? await tx.flag.createManyAndReturn({
             data: toFlag.map(({ post, d }) => ({ postId: post.id, classificationId: mine.get(post.id)!, score: d.score, band: d.band, language: d.language.code })),
@@ -96,7 +98,7 @@ export class DetectionService {
         const classificationId = mine.get(post.id)!;
         events.push({
           ...common, action: 'classification', outcome: 'success', resourceType: 'post', resourceId: post.id,
-          details: { classificationId, score: d.score, label: d.label, band: d.band, language: d.language.code, rules: d.hits.map((h) => h.ruleId), pipelineVersion: PIPELINE_VERSION },
+          details: { classificationId, score: d.score, label: d.label, band: d.band, language: d.language.code, rules: d.hits.map((h) => h.ruleId), pipelineVersion: PIPELINE_VERSION, ...(paused && d.flagged ? { flaggingPaused: true } : {}) },
         });
         const flagId = flagOf.get(post.id);
         if (flagId) {

@@ -42,6 +42,7 @@ export class FlagsRepository {
       where: { id },
       include: {
         classification: true,
+        decisions: { orderBy: { createdAt: 'asc' }, select: { id: true, verdict: true, rationale: true, decidedById: true, decidedRole: true, caseReference: true, supersedesId: true, createdAt: true } },
         post: { select: { id: true, platform: true, platformPostId: true, url: true, authorPseudonym: true, text: true, language: true, languageConfidence: true, postedAt: true, rawSha256: true, batchId: true, createdAt: true } },
       },
     });

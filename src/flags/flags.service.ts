@@ -38,6 +38,7 @@ export class FlagsService {
       next: rows.length === limit ? rows[rows.length - 1]!.id : null,
       flags: rows.map((f) => ({
         id: f.id, postId: f.postId, status: f.status, score: f.score, band: f.band, language: f.language, platform: f.post.platform,
+        claimedUntil: f.claimedUntil && f.claimedUntil > new Date() ? f.claimedUntil.toISOString() : null,
         batchId: f.post.batchId, createdAt: f.createdAt.toISOString(), topRules: topRules(f.classification.explanation),
         rulesetVersion: f.classification.rulesetVersion, modelVersion: f.classification.modelVersion,
       })),
@@ -70,6 +71,8 @@ export class FlagsService {
         modelVersion: c.modelVersion, policyVersion: c.policyVersion, flagThreshold: c.flagThreshold, createdAt: c.createdAt.toISOString(),
       },
       cluster: { size: siblings.length + 1, siblings: siblings.slice(0, 50) },
+      claim: f.claimedById && f.claimedUntil && f.claimedUntil > new Date() ? { by: f.claimedById, until: f.claimedUntil.toISOString() } : null,
+      decisions: f.decisions.map((d) => ({ ...d, createdAt: d.createdAt.toISOString() })),
       history: history.map((h) => ({ ...h, seq: Number(h.seq), occurredAt: h.occurredAt.toISOString() })),
     };
   }

@@ -32,7 +32,7 @@ export interface AccessPrincipal {
   role: string;
   unit: string;
 }
-export type AccessResource = { type: 'Service' } | { type: 'Batch' | 'Flag'; id: string; unit: string };
+export type AccessResource = { type: 'Service' } | { type: 'Batch'; id: string; unit: string } | { type: 'Flag'; id: string; unit: string; status: string };
 export interface AccessContext {
   purpose?: string;
   caseReference?: string;
@@ -162,7 +162,7 @@ export class CedarPdp {
     const entities: cedar.EntityJson[] = [
       { uid: user, attrs: { role: principal.role, unit: principal.unit }, parents: [roleUid] },
       { uid: roleUid, attrs: {}, parents: [] },
-      { uid: resUid, attrs: resource.type === 'Service' ? {} : { unit: resource.unit }, parents: [] },
+      { uid: resUid, attrs: resource.type === 'Service' ? {} : resource.type === 'Flag' ? { unit: resource.unit, status: resource.status } : { unit: resource.unit }, parents: [] },
     ];
     const ctx: Record<string, string> = {};
     if (context.purpose) ctx.purpose = context.purpose;

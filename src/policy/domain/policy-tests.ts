@@ -14,7 +14,8 @@ export const PolicyTestFileSchema = z.strictObject({
     action: z.string(),
     resource: z.union([
       z.strictObject({ type: z.literal('Service') }),
-      z.strictObject({ type: z.enum(['Batch', 'Flag']), unit: z.string(), id: z.string().default('00000000-0000-4000-8000-000000000001') }),
+      z.strictObject({ type: z.literal('Batch'), unit: z.string(), id: z.string().default('00000000-0000-4000-8000-000000000001') }),
+      z.strictObject({ type: z.literal('Flag'), unit: z.string(), status: z.enum(['pending', 'confirmed', 'dismissed', 'escalated']).default('pending'), id: z.string().default('00000000-0000-4000-8000-000000000001') }),
     ]),
     context: z.strictObject({ purpose: z.string().optional(), caseReference: z.string().optional() }).default({}),
     expect: z.strictObject({

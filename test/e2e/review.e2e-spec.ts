@@ -1,0 +1,111 @@
+import type { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { PrismaPg } from '@prisma/adapter-pg';
+import request from 'supertest';
+import { PrismaClient } from '../../src/generated/prisma/client';
+import { PROVENANCE, apiKey, posts, startApi, startWorker, testPrisma, waitFor } from '../support/harness';
+
+describe('human review of flags', () => {
+  let api: INestApplication;
+  let worker: INestApplicationContext;
+  let prisma: PrismaClient;
+  let alice: string; // reviewer, unit-r
+  let bob: string; // reviewer, unit-r
+  let sue: string; // supervisor, unit-r
+  let admin: string;
+  let flagIds: string[];
+
+  const server = () => api.getHttpServer();
+  const as = (key: string) => ({ Authorization: `Bearer ${key}`, 'X-Purpose': 'review' });
+
+  async function ingestAndFlag(n: number): Promise<{ batchId: string; flags: string[] }> {
+    const res = await request(server()).post('/v1/ingest/batches').set('Authorization', `Bearer ${alice}`).send({ provenance: PROVENANCE, posts: posts(n) }).expect(202);
+    const batchId: string = res.body.batchId;
+    await waitFor(async () => (await prisma.post.count({ where: { batchId, status: 'classified' } })) === res.body.accepted);
+    const flags = await prisma.flag.findMany({ where: { post: { batchId } }, orderBy: { id: 'asc' }, select: { id: true } });
+    return { batchId, flags: flags.map((f) => f.id) };
+  }
+
+  beforeAll(async () => {
+    prisma = testPrisma();
+    api = await startApi();
+    worker = await startWorker();
+    alice = await apiKey(prisma, 'reviewer', 'unit-r');
+    bob = await apiKey(prisma, 'reviewer', 'unit-r');
+    sue = await apiKey(prisma, 'supervisor', 'unit-r');
+    admin = await apiKey(prisma, 'admin', 'operations');
+    flagIds = (await ingestAndFlag(8)).flags;
+    expect(flagIds.length).toBe(4);
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await api?.close();
+    await prisma?.$disconnect();
+  });
+
+  it('lets one reviewer claim a flag and answers 409 to the other', async () => {
+    const [f] = flagIds;
+    const a = await request(server()).post(`/v1/flags/${f}/claim`).set(as(alice)).expect(201);
+    expect(a.body.claimedUntil).toBeDefined();
+    const b = await request(server()).post(`/v1/flags/${f}/claim`).set(as(bob)).expect(409);
+    expect(b.body.code).toBe('REVIEW.CLAIMED');
+    const list = await request(server()).get('/v1/flags?status=pending').set(as(bob)).expect(200);
+    expect(list.body.flags.find((x: { id: string }) => x.id === f).claimedUntil).toBe(a.body.claimedUntil);
+  });
+
+  it('refuses a decision without a rationale, and one by a reviewer without the claim', async () => {
+    const [f] = flagIds;
+    const bad = await request(server()).post(`/v1/flags/${f}/decisions`).set(as(alice)).send({ verdict: 'confirmed' }).expect(400);
+    expect(bad.body.details.issues[0].path).toBe('rationale');
+    await request(server()).post(`/v1/flags/${f}/decisions`).set(as(alice)).send({ verdict: 'confirmed', rationale: 'ok' }).expect(400);
+    const noClaim = await request(server()).post(`/v1/flags/${f}/decisions`).set(as(bob)).send({ verdict: 'dismissed', rationale: 'looks like an NGO warning to me' }).expect(409);
+    expect(noClaim.body.code).toBe('REVIEW.CLAIM_REQUIRED');
+  });
+
+  it('records decisions append-only: a reversal supersedes, a bare second decision is refused', async () => {
+    const [f] = flagIds;
+    const first = await request(server()).post(`/v1/flags/${f}/decisions`).set(as(alice)).send({ verdict: 'confirmed', rationale: 'price, route and contact: a crossing offer' }).expect(201);
+    const firstId: string = first.body.decisions[0].id;
+    expect((await prisma.flag.findUniqueOrThrow({ where: { id: f } })).status).toBe('confirmed');
+    await request(server()).post(`/v1/flags/${f}/claim`).set(as(alice)).expect(201);
+    const again = await request(server()).post(`/v1/flags/${f}/decisions`).set(as(alice)).send({ verdict: 'dismissed', rationale: 'changed my mind about this one' }).expect(409);
+    expect(again.body.details.latestDecisionId).toBe(firstId);
+    const reversal = await request(server()).post(`/v1/flags/${f}/decisions`).set(as(alice)).send({ verdict: 'dismissed', rationale: 'the number belongs to a legal ferry agency', supersedes: firstId }).expect(201);
+    expect(reversal.body.decisions[0].supersedesId).toBe(firstId);
+    const history = await request(server()).get(`/v1/flags/${f}/decisions`).set(as(alice)).set('X-Case-Reference', 'CASE-R-1').expect(200);
+    expect(history.body.map((d: { verdict: string }) => d.verdict)).toEqual(['confirmed', 'dismissed']);
+    const app = new PrismaClient({ adapter: new PrismaPg({ connectionString: process.env.DATABASE_URL!, options: '-c role=smugwatch_app' }) });
+    await expect(app.reviewDecision.update({ where: { id: firstId }, data: { rationale: 'rewritten' } })).rejects.toThrow();
+    await app.$disconnect();
+    expect(await prisma.auditEvent.count({ where: { action: 'review.decision', resourceId: f } })).toBe(2);
+  });
+
+  it('hands an escalated flag to a supervisor', async () => {
+    const f = flagIds[1]!;
+    await request(server()).post(`/v1/flags/${f}/claim`).set(as(bob)).expect(201);
+    const esc = await request(server()).post(`/v1/flags/${f}/decisions`).set(as(bob)).send({ verdict: 'escalated', rationale: 'coded ticket language, not sure' }).expect(201);
+    await request(server()).post(`/v1/flags/${f}/claim`).set(as(bob)).expect(403); // escalated: not the reviewer's any more
+    const resolved = await request(server()).post(`/v1/flags/${f}/decisions`).set(as(sue))
+      .send({ verdict: 'confirmed', rationale: 'match tickets between Tripoli and Lampedusa: a crossing', supersedes: esc.body.decisions[0].id }).expect(201);
+    expect(resolved.body.decisions[0]).toMatchObject({ verdict: 'confirmed', supersedesId: esc.body.decisions[0].id });
+  });
+
+  it('decides near-duplicates together, one decision and one audit event each', async () => {
+    const [f, ...rest] = flagIds.slice(2);
+    await request(server()).post(`/v1/flags/${f}/claim`).set(as(alice)).expect(201);
+    const res = await request(server()).post(`/v1/flags/${f}/decisions`).set(as(alice)).send({ verdict: 'confirmed', rationale: 'same offer as the confirmed one, reposted', alsoFlagIds: rest }).expect(201);
+    expect(res.body.decisions).toHaveLength(1 + rest.length);
+    for (const id of [f!, ...rest]) expect(await prisma.auditEvent.count({ where: { action: 'review.decision', resourceId: id } })).toBe(1);
+  });
+
+  it('pauses the raising of flags while scoring goes on, and audits pause and resume', async () => {
+    await request(server()).post('/v1/admin/flagging/pause').set('Authorization', `Bearer ${alice}`).expect(403);
+    await request(server()).post('/v1/admin/flagging/pause').set('Authorization', `Bearer ${admin}`).expect(201);
+    const paused = await ingestAndFlag(6);
+    expect(paused.flags).toEqual([]);
+    expect(await prisma.classification.count({ where: { post: { batchId: paused.batchId }, flagged: true } })).toBe(3);
+    await request(server()).post('/v1/admin/flagging/resume').set('Authorization', `Bearer ${admin}`).expect(201);
+    expect((await ingestAndFlag(2)).flags).toHaveLength(1);
+    // (the access decisions for these routes are events too, with outcome allow/deny)
+    expect(await prisma.auditEvent.count({ where: { action: { in: ['flagging.pause', 'flagging.resume'] }, outcome: 'success' } })).toBe(2);
+  });
+});
