@@ -12,12 +12,13 @@ import { FlagsModule } from './flags/flags.module';
 import { HealthModule } from './health/health.module';
 import { IngestionModule } from './ingestion/ingestion.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { IdentityModule } from './identity/identity.module';
 import { PrismaModule } from './prisma/prisma.module';
 import { ReviewModule } from './review/review.module';
 
 /** The HTTP API process: producers only; no queue consumers run here. */
 @Module({
-  imports: [ConfigModule, LoggingModule, PrismaModule, AuditModule, AdminModule, IngestionModule, FlagsModule, ReviewModule, HealthModule, MetricsModule],
+  imports: [ConfigModule, LoggingModule, PrismaModule, AuditModule, AdminModule, IngestionModule, FlagsModule, ReviewModule, IdentityModule, HealthModule, MetricsModule],
   providers: [
     ResourceResolver,
     ActivationService,

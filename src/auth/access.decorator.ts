@@ -6,7 +6,7 @@ export const PUBLIC_ROUTE = 'access:public';
 
 /** A route's resource when it is one stored object: its entity type and the route parameter holding its id. */
 export interface ResourceRef {
-  type: 'Batch' | 'Flag';
+  type: 'Batch' | 'Flag' | 'RevealRequest';
   param: string;
 }
 

@@ -84,7 +84,9 @@ export class AccessGuard implements CanActivate {
       // Unknown id: decide as if it belonged to the caller's unit, so a role that may never read such
       // objects gets 403 (not a hint of existence) and one that may gets the handler's 400/404.
       notFound = !found;
-      resource = found ?? (ref.type === 'Flag' ? { type: 'Flag', id, unit: principal.unit, status: 'pending' } : { type: 'Batch', id, unit: principal.unit });
+      resource = found ?? (ref.type === 'Flag' ? { type: 'Flag', id, unit: principal.unit, status: 'pending' }
+        : ref.type === 'RevealRequest' ? { type: 'RevealRequest', id, unit: principal.unit, requesterId: principal.id, status: 'approved' }
+          : { type: 'Batch', id, unit: principal.unit });
     }
     const d = this.policies.access.decide(principal, action, resource, { ...(purpose ? { purpose } : {}), ...(caseReference ? { caseReference } : {}) });
     await this.audit.appendAlone([{

@@ -17,6 +17,10 @@ export class ResourceResolver {
       const b = await this.prisma.ingestBatch.findUnique({ where: { id }, select: { unit: true } });
       return b ? { type: 'Batch', id, unit: b.unit } : null;
     }
+    if (ref.type === 'RevealRequest') {
+      const r = await this.prisma.revealRequest.findUnique({ where: { id }, select: { unit: true, requesterId: true, status: true } });
+      return r ? { type: 'RevealRequest', id, ...r } : null;
+    }
     const f = await this.prisma.flag.findUnique({ where: { id }, select: { status: true, post: { select: { batch: { select: { unit: true } } } } } });
     return f ? { type: 'Flag', id, unit: f.post.batch.unit, status: f.status } : null;
   }

@@ -35,6 +35,8 @@ export const EnvSchema = z.object({
    * Keep it outside the database. The development default is refused in production.
    */
   PSEUDONYM_KEY: z.string().min(32).default('development-only-pseudonym-key-change-me-0000'),
+  /** AES-256-GCM key (64 hex) that seals original author handles; kept outside the database. Required in production. */
+  IDENTITY_KEY: z.string().optional(),
   /** Ed25519 private key (PEM) that signs audit checkpoints; kept outside the database. Required in production. */
   AUDIT_SIGNING_KEY_FILE: z.string().optional(),
   /** Seconds between signed audit checkpoints taken by the workers (0 disables; on demand still works). */

@@ -5,11 +5,12 @@ import { ClassifyProducer } from '../queue/classify.producer';
 import { IngestionController } from './ingestion.controller';
 import { IngestionRepository } from './ingestion.repository';
 import { IngestionService } from './ingestion.service';
+import { identityKeyProvider } from './identity-key.provider';
 
 @Module({
   imports: [AuditModule, QueueModule],
   controllers: [IngestionController],
-  providers: [IngestionService, IngestionRepository, ClassifyProducer],
-  exports: [ClassifyProducer],
+  providers: [IngestionService, IngestionRepository, ClassifyProducer, identityKeyProvider],
+  exports: [ClassifyProducer, identityKeyProvider],
 })
 export class IngestionModule {}

@@ -15,7 +15,7 @@ export class IngestionRepository {
    * Inserts the batch and its new posts in `tx`.
    * @returns the stored batch id, the ids of newly stored posts, and how many were already stored
    */
-  async insertBatch(tx: Tx, batch: PreparedBatch, submitter: { id: string; unit: string }): Promise<{ batchId: string; postIds: string[]; duplicates: number }> {
+  async insertBatch(tx: Tx, batch: PreparedBatch, submitter: { id: string; unit: string }, seal: (pseudonym: string, handle: string) => { sealed: string; keyId: string }): Promise<{ batchId: string; postIds: string[]; duplicates: number }> {
     const p = batch.provenance;
     const row = await tx.ingestBatch.create({
       data: {
@@ -37,6 +37,11 @@ export class IngestionRepository {
           select: { id: true },
         })
       : [];
+    const identities = new Map(batch.posts.map((x) => [x.authorPseudonym, x]));
+    await tx.authorIdentity.createMany({
+      data: [...identities.values()].map((x) => ({ pseudonym: x.authorPseudonym, platform: x.platform, ...seal(x.authorPseudonym, x.authorHandle) })),
+      skipDuplicates: true,
+    });
     const duplicates = batch.posts.length - created.length + batch.inBatchDuplicates;
     await tx.ingestBatch.update({ where: { id: row.id }, data: { acceptedCount: created.length, duplicateCount: duplicates } });
     return { batchId: row.id, postIds: created.map((c) => c.id), duplicates };

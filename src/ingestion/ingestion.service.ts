@@ -8,6 +8,8 @@ import { auditActor, type RequestContext } from '../auth/request-context';
 import { parseIngestBody } from './domain/body';
 import { parseExportBody } from './sources/export-body';
 import { prepareBatch } from './domain/prepare-batch';
+import { sealIdentity, type IdentityKey } from './domain/identity-seal';
+import { IDENTITY_KEY } from './identity-key.provider';
 import { IngestionRepository } from './ingestion.repository';
 
 export interface IngestReceipt {
@@ -30,6 +32,7 @@ export class IngestionService {
     private readonly producer: ClassifyProducer,
     @Inject(ENV) private readonly env: Env,
     @Inject(POLICIES) private readonly policies: PolicySet,
+    @Inject(IDENTITY_KEY) private readonly identityKey: IdentityKey,
   ) {}
 
   /**
@@ -42,7 +45,7 @@ export class IngestionService {
     const batch = prepareBatch(parsed.value, parsed.lines, this.env.PSEUDONYM_KEY, this.env.INGEST_MAX_POSTS, new Date());
     const stored = await this.prisma.$transaction(
       async (tx) => {
-        const r = await this.repo.insertBatch(tx, batch, ctx.principal);
+        const r = await this.repo.insertBatch(tx, batch, ctx.principal, (pseudonym, handle) => ({ sealed: sealIdentity(this.identityKey, pseudonym, handle), keyId: this.identityKey.keyId }));
         await this.audit.append(tx, [{
           ...auditActor(ctx), action: 'collection', outcome: 'success', resourceType: 'ingest_batch', resourceId: r.batchId,
           legalBasis: batch.provenance.legalBasis, caseReference: batch.provenance.caseReference ?? ctx.caseReference,

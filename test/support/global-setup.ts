@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { generateSigningKeyFiles } from '../../src/audit/signing-key';
@@ -27,6 +28,7 @@ export default async function globalSetup(): Promise<void> {
     AUDIT_SIGNING_KEY_FILE: keys.privateFile,
     AUDIT_PUBLIC_KEY_FILE: keys.publicFile,
     CHECKPOINT_INTERVAL_SECONDS: '0',
+    IDENTITY_KEY: randomBytes(32).toString('hex'),
     NODE_ENV: 'test',
     DATABASE_URL: url,
     REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',

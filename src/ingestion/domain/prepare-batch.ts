@@ -16,6 +16,8 @@ export interface PreparedPost {
   platformPostId: string;
   url: string;
   authorPseudonym: string;
+  /** The handle as received (trimmed); stored only sealed, never in clear. */
+  authorHandle: string;
   text: string;
   postedAt: Date | null;
   rawPayload: Record<string, unknown>;
@@ -107,6 +109,7 @@ export function prepareBatch(value: unknown, lines: number[] | undefined, pseudo
       platformPostId: p.platformPostId,
       url: p.url,
       authorPseudonym: pseudonymise(pseudonymKey, p.platform, p.authorHandle),
+      authorHandle: p.authorHandle.trim(),
       text: p.text,
       postedAt: p.postedAt ? new Date(p.postedAt) : null,
       rawPayload: redactHandle(raw, p.authorHandle),

@@ -32,7 +32,11 @@ export interface AccessPrincipal {
   role: string;
   unit: string;
 }
-export type AccessResource = { type: 'Service' } | { type: 'Batch'; id: string; unit: string } | { type: 'Flag'; id: string; unit: string; status: string };
+export type AccessResource =
+  | { type: 'Service' }
+  | { type: 'Batch'; id: string; unit: string }
+  | { type: 'Flag'; id: string; unit: string; status: string }
+  | { type: 'RevealRequest'; id: string; unit: string; requesterId: string; status: string };
 export interface AccessContext {
   purpose?: string;
   caseReference?: string;
@@ -69,6 +73,11 @@ function firstError(errors: { message: string; sourceLocations?: { start: number
 }
 
 let instances = 0;
+
+function resourceAttrs(r: AccessResource): Record<string, string> {
+  const { type: _t, id: _i, ...attrs } = r as AccessResource & { id?: string };
+  return attrs as Record<string, string>;
+}
 
 export class CedarPdp {
   private readonly setId: string;
@@ -160,9 +169,9 @@ export class CedarPdp {
     const roleUid = { type: T('Role'), id: principal.role };
     const resUid = resource.type === 'Service' ? { type: T('Service'), id: 'smugwatch' } : { type: T(resource.type), id: resource.id };
     const entities: cedar.EntityJson[] = [
-      { uid: user, attrs: { role: principal.role, unit: principal.unit }, parents: [roleUid] },
+      { uid: user, attrs: { id: principal.id, role: principal.role, unit: principal.unit }, parents: [roleUid] },
       { uid: roleUid, attrs: {}, parents: [] },
-      { uid: resUid, attrs: resource.type === 'Service' ? {} : resource.type === 'Flag' ? { unit: resource.unit, status: resource.status } : { unit: resource.unit }, parents: [] },
+      { uid: resUid, attrs: resourceAttrs(resource), parents: [] },
     ];
     const ctx: Record<string, string> = {};
     if (context.purpose) ctx.purpose = context.purpose;

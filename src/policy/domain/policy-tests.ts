@@ -16,6 +16,7 @@ export const PolicyTestFileSchema = z.strictObject({
       z.strictObject({ type: z.literal('Service') }),
       z.strictObject({ type: z.literal('Batch'), unit: z.string(), id: z.string().default('00000000-0000-4000-8000-000000000001') }),
       z.strictObject({ type: z.literal('Flag'), unit: z.string(), status: z.enum(['pending', 'confirmed', 'dismissed', 'escalated']).default('pending'), id: z.string().default('00000000-0000-4000-8000-000000000001') }),
+      z.strictObject({ type: z.literal('RevealRequest'), unit: z.string(), requesterId: z.string(), status: z.enum(['pending', 'approved', 'refused', 'revealed']), id: z.string().default('00000000-0000-4000-8000-000000000002') }),
     ]),
     context: z.strictObject({ purpose: z.string().optional(), caseReference: z.string().optional() }).default({}),
     expect: z.strictObject({
