@@ -13,13 +13,14 @@ import { HealthModule } from './health/health.module';
 import { IngestionModule } from './ingestion/ingestion.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { IdentityModule } from './identity/identity.module';
+import { EvidenceModule } from './evidence/evidence.module';
 import { PrismaModule } from './prisma/prisma.module';
 import { ReportsModule } from './reports/reports.module';
 import { ReviewModule } from './review/review.module';
 
 /** The HTTP API process: producers only; no queue consumers run here. */
 @Module({
-  imports: [ConfigModule, LoggingModule, PrismaModule, AuditModule, AdminModule, IngestionModule, FlagsModule, ReviewModule, IdentityModule, ReportsModule, HealthModule, MetricsModule],
+  imports: [ConfigModule, LoggingModule, PrismaModule, AuditModule, AdminModule, IngestionModule, FlagsModule, ReviewModule, IdentityModule, ReportsModule, EvidenceModule, HealthModule, MetricsModule],
   providers: [
     ResourceResolver,
     ActivationService,

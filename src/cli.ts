@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { CliError } from './cli/output';
 import * as audit from './cli/audit-commands';
+import * as evidence from './cli/evidence-commands';
 import * as policy from './cli/policy-commands';
 import * as cmd from './cli/commands';
 import * as detection from './cli/detection-commands';
@@ -22,6 +23,7 @@ const COMMANDS: Record<string, { run: (o: cmd.Opts) => Promise<void>; usage: str
   'audit:export': { run: audit.auditExport, usage: 'audit:export --out <file> [--json]', help: 'write the audit log and its checkpoints as NDJSON' },
   'audit:verify-export': { run: audit.auditVerifyExport, usage: 'audit:verify-export <file> --public-key <pem> [--checkpoints <file>] [--json]', help: 'verify an export offline with only the public key (exit 3 when broken)' },
   'audit:checkpoint': { run: audit.auditCheckpoint, usage: 'audit:checkpoint [--json]', help: 'sign the current head of the audit chain' },
+  'evidence:verify': { run: evidence.evidenceVerify, usage: 'evidence:verify <package.json> --public-key <pem> [--json]', help: 'verify an evidence package offline (exit 3 when it fails)' },
   'audit:keygen': { run: audit.auditKeygen, usage: 'audit:keygen --out <dir> [--json]', help: 'create an Ed25519 key pair for signing checkpoints' },
   import: { run: importCommand, usage: IMPORT_USAGE, help: 'read platform exports (streaming) and send their posts through the API; --dry-run checks them with no services' },
   batch: { run: cmd.batchStatus, usage: 'batch <id> [--json]', help: 'counts of an ingest batch' },

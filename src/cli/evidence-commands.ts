@@ -1,0 +1,22 @@
+/** `evidence:verify <package.json> --public-key <pem>`: checks an evidence package offline. */
+import { readFileSync } from 'node:fs';
+import { loadPublicKey } from '../audit/signing-key';
+import { verifyPackage, type EvidencePackageFile } from '../evidence/domain/package';
+import { CliError, printJson } from './output';
+import type { Opts } from './commands';
+
+export async function evidenceVerify(o: Opts): Promise<void> {
+  const file = o.args[0];
+  const pub = o.values['public-key'];
+  if (!file || typeof pub !== 'string') throw new CliError('usage: evidence:verify <package.json> --public-key <pem> [--json]', 2);
+  let pkg: EvidencePackageFile;
+  try {
+    pkg = JSON.parse(readFileSync(file, 'utf8')) as EvidencePackageFile;
+  } catch (e) {
+    throw new CliError(`${file}: not a readable JSON package: ${(e as Error).message}`, 2);
+  }
+  const v = verifyPackage(pkg, loadPublicKey(pub));
+  if (o.json) printJson(v);
+  if (!v.ok) throw new CliError(`evidence package FAILS verification: ${v.problem}`, 3);
+  if (!o.json) console.log(`evidence package ok: ${v.files} files, case ${pkg.manifest.caseReference}, for ${pkg.manifest.recipient}, signed by key ${pkg.manifest.keyId.slice(0, 16)}…`);
+}

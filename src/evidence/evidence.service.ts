@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { AuditRepository, type AuditInput } from '../audit/audit.repository';
+import { SIGNING_KEY } from '../audit/audit.service';
+import { canonicalJson } from '../audit/domain/hash-chain';
+import type { SigningKey } from '../audit/signing-key';
+import { auditActor, type RequestContext } from '../auth/request-context';
+import { DomainError } from '../common/errors';
+import { PrismaService } from '../prisma/prisma.service';
+import { buildPackage, type EvidencePackageFile } from './domain/package';
+import { createHash } from 'node:crypto';
+
+const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
+
+/**
+ * Builds evidence packages for confirmed flags: per post, the capture record and payload as stored,
+ * the classification with its explanation and versions, the review decisions and the chain of
+ * custody (every audit event on the post and its flag, in order), under a signed manifest. The
+ * export itself is a disclosure and a custody event for every post, in the same transaction.
+ */
+@Injectable()
+export class EvidenceService {
+  constructor(private readonly prisma: PrismaService, private readonly audit: AuditRepository, @Inject(SIGNING_KEY) private readonly key: SigningKey) {}
+
+  async build(flagIds: string[], recipient: string, legalBasis: string, ctx: RequestContext): Promise<EvidencePackageFile> {
+    const flags = await this.prisma.flag.findMany({
+      where: { id: { in: flagIds } },
+      include: {
+        classification: true,
+        decisions: { orderBy: { createdAt: 'asc' } },
+        post: { include: { batch: { select: { unit: true, sourcePlatform: true, collectionMethod: true, legalBasis: true, caseReference: true, collectedBy: true, collectedAt: true, toolVersion: true, receivedAt: true } } } },
+      },
+    });
+    const found = new Set(flags.map((f) => f.id));
+    const missing = flagIds.filter((id) => !found.has(id));
+    if (missing.length) throw new DomainError('EVIDENCE.UNKNOWN_FLAGS', 'not_found', `unknown flags: ${missing.join(', ')}`, { missing });
+    const foreign = flags.filter((f) => f.post.batch.unit !== ctx.principal.unit).map((f) => f.id);
+    if (foreign.length) throw new DomainError('EVIDENCE.OTHER_UNIT', 'forbidden', `flags of another unit: ${foreign.join(', ')}`);
+    const unconfirmed = flags.filter((f) => f.status !== 'confirmed').map((f) => f.id);
+    if (unconfirmed.length) throw new DomainError('EVIDENCE.NOT_CONFIRMED', 'conflict', `only confirmed flags can be exported as evidence: ${unconfirmed.join(', ')}`, { unconfirmed });
+
+    const files: Record<string, string> = {};
+    for (const f of flags) {
+      const p = f.post;
+      const custody = await this.prisma.auditEvent.findMany({
+        where: { OR: [{ resourceType: 'post', resourceId: p.id }, { resourceType: 'flag', resourceId: f.id }, { resourceType: 'ingest_batch', resourceId: p.batchId }] },
+        orderBy: { seq: 'asc' },
+      });
+      const dir = `posts/${p.id}`;
+      files[`${dir}/capture.json`] = json({
+        postId: p.id, platform: p.platform, platformPostId: p.platformPostId, url: p.url, authorPseudonym: p.authorPseudonym, postedAt: p.postedAt?.toISOString() ?? null,
+        rawSha256: p.rawSha256, capturedAt: p.batch.collectedAt.toISOString(), collectedBy: p.batch.collectedBy, collectionMethod: p.batch.collectionMethod,
+        toolVersion: p.batch.toolVersion, legalBasis: p.batch.legalBasis, caseReference: p.batch.caseReference, receivedAt: p.batch.receivedAt.toISOString(),
+        transformations: ['author handle replaced by its pseudonym in the stored payload; rawSha256 covers the record as received'],
+      });
+      files[`${dir}/payload.json`] = json(p.rawPayload);
+      files[`${dir}/text.txt`] = p.text;
+      files[`${dir}/classification.json`] = json({ ...f.classification, createdAt: f.classification.createdAt.toISOString() });
+      files[`${dir}/decisions.json`] = json(f.decisions.map((d) => ({ ...d, createdAt: d.createdAt.toISOString() })));
+      files[`${dir}/custody.json`] = json(custody.map((e) => ({ ...e, seq: Number(e.seq), occurredAt: e.occurredAt.toISOString() })));
+    }
+    const packageId = randomUUID();
+    const pkg = buildPackage({ packageId, createdAt: new Date().toISOString(), caseReference: ctx.caseReference!, legalBasis, recipient }, files, this.key.privateKey, this.key.publicKey);
+    const manifestSha256 = createHash('sha256').update(canonicalJson(pkg.manifest)).digest('hex');
+    await this.prisma.$transaction(async (tx) => {
+      await tx.evidencePackage.create({ data: { id: packageId, createdById: ctx.principal.id, unit: ctx.principal.unit, caseReference: ctx.caseReference!, legalBasis, recipient, flagIds, manifestSha256 } });
+      const events: AuditInput[] = [
+        { ...auditActor(ctx), action: 'evidence.export', outcome: 'success', resourceType: 'evidence_package', resourceId: packageId, legalBasis, recipients: [recipient], details: { ledOperation: 'disclosure', flags: flagIds.length, manifestSha256 } },
+        ...flags.map((f): AuditInput => ({ ...auditActor(ctx), action: 'custody.transfer', outcome: 'success', resourceType: 'post', resourceId: f.postId, legalBasis, recipients: [recipient], details: { packageId, flagId: f.id } })),
+      ];
+      await this.audit.append(tx, events);
+    });
+    return pkg;
+  }
+}
