@@ -5,7 +5,7 @@ import { uuidParam } from '../common/http/uuid-param';
 import { PrincipalRepository } from '../auth/principal.repository';
 import type { AppRequest } from '../auth/request-context';
 import { DomainError, NotFoundError } from '../common/errors';
-import { formatPath } from '../ingestion/domain/batch.schema';
+import { parseOrThrow } from '../common/validate';
 import { ROLES } from '../policy/domain/policy.schema';
 import { PrismaService } from '../prisma/prisma.service';
 
@@ -34,13 +34,9 @@ export class AdminController {
   @HttpCode(201)
   @Access('principals.manage')
   async create(@Body() body: unknown, @Req() req: AppRequest) {
-    const r = CreateKey.safeParse(body);
-    if (!r.success) {
-      const issues = r.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
-      throw new DomainError('ADMIN.BAD_KEY_REQUEST', 'invalid', issues.map((i) => `${i.path || '(body)'}: ${i.message}`).join('; '), { issues });
-    }
+    const input = parseOrThrow(CreateKey, body ?? {}, 'ADMIN.BAD_KEY_REQUEST');
     try {
-      const k = await this.principals.createKey(r.data.name, r.data.role, r.data.unit, undefined, req.ctx!.principal);
+      const k = await this.principals.createKey(input.name, input.role, input.unit, undefined, req.ctx!.principal);
       return { principal: k.principal, apiKey: k.key };
     } catch (e) {
       if (e instanceof Error && /exists with role/.test(e.message)) throw new DomainError('ADMIN.ROLE_CONFLICT', 'conflict', e.message);

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { Access } from '../auth/access.decorator';
 import type { AppRequest } from '../auth/request-context';
 import { DomainError } from '../common/errors';
-import { formatPath } from '../ingestion/domain/batch.schema';
+import { parseOrThrow } from '../common/validate';
 import { AuditService } from './audit.service';
 
 const QuerySchema = z.strictObject({
@@ -29,12 +29,7 @@ export class AuditController {
   @Get('events')
   @Access('audit.read')
   list(@Query() query: Record<string, unknown>, @Req() req: AppRequest) {
-    const q = QuerySchema.safeParse(query);
-    if (!q.success) {
-      const issues = q.error.issues.map((i) => ({ path: formatPath(i.path) || ((i as { keys?: string[] }).keys ?? []).join(','), message: i.message }));
-      throw new DomainError('AUDIT.BAD_QUERY', 'invalid', issues.map((i) => `${i.path}: ${i.message}`).join('; '), { issues });
-    }
-    const { after, limit, from, to, ...terms } = q.data;
+    const { after, limit, from, to, ...terms } = parseOrThrow(QuerySchema, query, 'AUDIT.BAD_QUERY');
     return this.audit.query({ ...terms, from: from ? new Date(from) : undefined, to: to ? new Date(to) : undefined }, after, limit, req.ctx!);
   }
 

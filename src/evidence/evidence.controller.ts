@@ -2,8 +2,7 @@ import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { z } from 'zod';
 import { Access } from '../auth/access.decorator';
 import type { AppRequest } from '../auth/request-context';
-import { DomainError } from '../common/errors';
-import { formatPath } from '../ingestion/domain/batch.schema';
+import { parseOrThrow } from '../common/validate';
 import { EvidenceService } from './evidence.service';
 
 const PackageSchema = z.strictObject({
@@ -21,11 +20,7 @@ export class EvidenceController {
   @HttpCode(201)
   @Access('evidence.export')
   create(@Body() body: unknown, @Req() req: AppRequest) {
-    const r = PackageSchema.safeParse(body ?? {});
-    if (!r.success) {
-      const issues = r.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
-      throw new DomainError('EVIDENCE.BAD_REQUEST', 'invalid', issues.map((i) => `${i.path || '(body)'}: ${i.message}`).join('; '), { issues });
-    }
-    return this.evidence.build([...new Set(r.data.flagIds)], r.data.recipient, r.data.legalBasis, req.ctx!);
+    const input = parseOrThrow(PackageSchema, body ?? {}, 'EVIDENCE.BAD_REQUEST');
+    return this.evidence.build([...new Set(input.flagIds)], input.recipient, input.legalBasis, req.ctx!);
   }
 }

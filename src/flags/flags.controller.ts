@@ -3,8 +3,7 @@ import { uuidParam } from '../common/http/uuid-param';
 import { z } from 'zod';
 import { Access } from '../auth/access.decorator';
 import type { AppRequest } from '../auth/request-context';
-import { DomainError } from '../common/errors';
-import { formatPath } from '../ingestion/domain/batch.schema';
+import { parseOrThrow } from '../common/validate';
 import { FlagsService } from './flags.service';
 
 const ListQuery = z.strictObject({
@@ -24,12 +23,7 @@ export class FlagsController {
   @Get()
   @Access('flags.list')
   list(@Query() query: Record<string, unknown>, @Req() req: AppRequest) {
-    const q = ListQuery.safeParse(query);
-    if (!q.success) {
-      const issues = q.error.issues.map((i) => ({ path: formatPath(i.path) || (i as { keys?: string[] }).keys?.join(',') || '', message: i.message }));
-      throw new DomainError('FLAGS.BAD_QUERY', 'invalid', issues.map((i) => `${i.path}: ${i.message}`).join('; '), { issues });
-    }
-    const { limit, cursor, ...filter } = q.data;
+    const { limit, cursor, ...filter } = parseOrThrow(ListQuery, query, 'FLAGS.BAD_QUERY');
     return this.flags.list(filter, limit, cursor, req.ctx!);
   }
 

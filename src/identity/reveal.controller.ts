@@ -5,7 +5,7 @@ import { Access } from '../auth/access.decorator';
 import { auditActor, type AppRequest } from '../auth/request-context';
 import { DomainError, NotFoundError } from '../common/errors';
 import { uuidParam } from '../common/http/uuid-param';
-import { formatPath } from '../ingestion/domain/batch.schema';
+import { parseOrThrow } from '../common/validate';
 import { openIdentity, type IdentityKey } from '../ingestion/domain/identity-seal';
 import { IDENTITY_KEY } from '../ingestion/identity-key.provider';
 import { PrismaService } from '../prisma/prisma.service';
@@ -16,12 +16,7 @@ const RequestSchema = z.strictObject({
 });
 const ApproveSchema = z.strictObject({ approve: z.boolean(), note: z.string().trim().max(2000).optional() });
 
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const r = schema.safeParse(body ?? {});
-  if (r.success) return r.data;
-  const issues = r.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
-  throw new DomainError('IDENTITY.BAD_REQUEST', 'invalid', issues.map((i) => `${i.path || '(body)'}: ${i.message}`).join('; '), { issues });
-}
+const parse = <T extends z.ZodType>(schema: T, body: unknown): z.infer<T> => parseOrThrow(schema, body ?? {}, 'IDENTITY.BAD_REQUEST');
 
 /**
  * Identity reveal: ask (for a case under investigation), approval by another supervisor of the unit,

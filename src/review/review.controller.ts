@@ -2,9 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nest
 import { z } from 'zod';
 import { Access } from '../auth/access.decorator';
 import type { AppRequest } from '../auth/request-context';
-import { DomainError } from '../common/errors';
 import { uuidParam } from '../common/http/uuid-param';
-import { formatPath } from '../ingestion/domain/batch.schema';
+import { parseOrThrow } from '../common/validate';
 import { ReviewService } from './review.service';
 
 const DecideSchema = z.strictObject({
@@ -36,12 +35,7 @@ export class ReviewController {
   @HttpCode(201)
   @Access('flags.decide', { type: 'Flag', param: 'id' })
   decide(@Param('id', uuidParam('id')) id: string, @Body() body: unknown, @Req() req: AppRequest) {
-    const r = DecideSchema.safeParse(body ?? {});
-    if (!r.success) {
-      const issues = r.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
-      throw new DomainError('REVIEW.BAD_DECISION', 'invalid', issues.map((i) => `${i.path || '(body)'}: ${i.message}`).join('; '), { issues });
-    }
-    return this.review.decide(id, r.data, req.ctx!);
+    return this.review.decide(id, parseOrThrow(DecideSchema, body ?? {}, 'REVIEW.BAD_DECISION'), req.ctx!);
   }
 
   @Get('decisions')
