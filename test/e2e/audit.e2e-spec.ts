@@ -148,7 +148,7 @@ describe('tamper-evident audit log', () => {
   });
 
   it('exports NDJSON that verifies offline with only the public key, and fails when one byte changes', async () => {
-    const res = await request(server()).get('/v1/audit/export').set('Authorization', `Bearer ${auditor}`).set('X-Purpose', 'oversight').buffer(true).parse((r, cb) => {
+    const res = await request(server()).get('/v1/audit/export').set('Authorization', `Bearer ${auditor}`).set('X-Purpose', 'oversight').set('X-Request-Id', 'export-probe').buffer(true).parse((r, cb) => {
       let data = '';
       r.on('data', (c: Buffer) => (data += c.toString()));
       r.on('end', () => cb(null, data));
@@ -168,7 +168,7 @@ describe('tamper-evident audit log', () => {
     const cli = tsx([join(ROOT, 'src', 'cli.ts'), 'audit:verify-export', bad, '--public-key', process.env.AUDIT_PUBLIC_KEY_FILE!]);
     expect(cli.status).toBe(3);
     expect(cli.stderr).toMatch(/BROKEN at seq \d+ \(hash_mismatch\)/);
-    expect(await prisma.auditEvent.count({ where: { action: 'disclosure', recipients: { has: 'oversight-body' } } })).toBe(1);
+    expect(await prisma.auditEvent.count({ where: { action: 'disclosure', requestId: 'export-probe', recipients: { has: 'oversight-body' } } })).toBe(1);
   });
 
   it('refuses to start when a policy file has a type error, naming file and line', () => {
