@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { CliError } from './cli/output';
 import * as audit from './cli/audit-commands';
+import * as retention from './cli/retention-commands';
 import * as evidence from './cli/evidence-commands';
 import * as policy from './cli/policy-commands';
 import * as cmd from './cli/commands';
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, { run: (o: cmd.Opts) => Promise<void>; usage: str
   'audit:verify-export': { run: audit.auditVerifyExport, usage: 'audit:verify-export <file> --public-key <pem> [--checkpoints <file>] [--json]', help: 'verify an export offline with only the public key (exit 3 when broken)' },
   'audit:checkpoint': { run: audit.auditCheckpoint, usage: 'audit:checkpoint [--json]', help: 'sign the current head of the audit chain' },
   'evidence:verify': { run: evidence.evidenceVerify, usage: 'evidence:verify <package.json> --public-key <pem> [--json]', help: 'verify an evidence package offline (exit 3 when it fails)' },
+  'retention:run': { run: retention.retentionRun, usage: 'retention:run [--now <ISO time>] [--json]', help: 'enforce policies/retention.yaml once (erasures are audited)' },
   'audit:keygen': { run: audit.auditKeygen, usage: 'audit:keygen --out <dir> [--json]', help: 'create an Ed25519 key pair for signing checkpoints' },
   import: { run: importCommand, usage: IMPORT_USAGE, help: 'read platform exports (streaming) and send their posts through the API; --dry-run checks them with no services' },
   batch: { run: cmd.batchStatus, usage: 'batch <id> [--json]', help: 'counts of an ingest batch' },
@@ -57,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
     args: rest,
     allowPositionals: true,
     strict: true,
-    options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, name: { type: 'string' }, role: { type: 'string' }, unit: { type: 'string' }, out: { type: 'string' }, dataset: { type: 'string' }, 'public-key': { type: 'string' }, checkpoints: { type: 'string' }, ...IMPORT_OPTIONS },
+    options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, name: { type: 'string' }, role: { type: 'string' }, unit: { type: 'string' }, out: { type: 'string' }, dataset: { type: 'string' }, 'public-key': { type: 'string' }, checkpoints: { type: 'string' }, now: { type: 'string' }, ...IMPORT_OPTIONS },
   });
   // The import command's API key may come from the environment (read here, in the entrypoint).
   if (name === 'import' && values.key === undefined && process.env.SMUGWATCH_API_KEY) values.key = process.env.SMUGWATCH_API_KEY;

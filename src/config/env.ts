@@ -39,6 +39,8 @@ export const EnvSchema = z.object({
   IDENTITY_KEY: z.string().optional(),
   /** Ed25519 private key (PEM) that signs audit checkpoints; kept outside the database. Required in production. */
   AUDIT_SIGNING_KEY_FILE: z.string().optional(),
+  /** Seconds between runs of the retention job (0 disables the schedule; `retention:run` still works). */
+  RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(86_400),
   /** Seconds between signed audit checkpoints taken by the workers (0 disables; on demand still works). */
   CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
   /** PostgreSQL role the service acts as (set at connect); it cannot alter the audit tables. `none`: the login role as is. */

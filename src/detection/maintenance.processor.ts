@@ -7,6 +7,7 @@ import type { SigningKey } from '../audit/signing-key';
 import { ENV, POLICIES, type Env, type PolicySet } from '../config/config.module';
 import { PrismaService } from '../prisma/prisma.service';
 import { JOB, QUEUE } from '../queue/queue.constants';
+import { enforceRetention } from '../retention/enforce';
 import { SweepService } from './sweep.service';
 
 /**
@@ -27,7 +28,9 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const schedules: [string, number][] = [[JOB.sweep, this.env.SWEEP_INTERVAL_SECONDS], [JOB.checkpoint, this.env.CHECKPOINT_INTERVAL_SECONDS]];
+    const schedules: [string, number][] = [
+      [JOB.sweep, this.env.SWEEP_INTERVAL_SECONDS], [JOB.checkpoint, this.env.CHECKPOINT_INTERVAL_SECONDS], [JOB.retention, this.env.RETENTION_INTERVAL_SECONDS],
+    ];
     for (const [name, seconds] of schedules) {
       if (seconds > 0) await this.queue.upsertJobScheduler(name, { every: seconds * 1000 }, { name, opts: { removeOnComplete: 100, removeOnFail: 100 } });
       else await this.queue.removeJobScheduler(name);
@@ -35,6 +38,7 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
   }
 
   async process(job: Job) {
+    if (job.name === JOB.retention) return enforceRetention(this.prisma, this.policies.retention, new Date(), { actorId: 'scheduler', actorRole: 'system' });
     if (job.name === JOB.checkpoint) {
       const c = await takeCheckpoint(this.prisma, this.key, { actorId: 'scheduler', actorRole: 'system', policyVersion: this.policies.version });
       return { checkpointSeq: c?.seq ?? null };

@@ -9,7 +9,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { PROJECT_ROOT } from '../prisma/schema-engine';
 import { CedarPdp, PolicyLoadError } from './domain/cedar-pdp';
-import { FlaggingPolicySchema, type FlaggingPolicy } from './domain/policy.schema';
+import { FlaggingPolicySchema, RetentionPolicySchema, type FlaggingPolicy, type RetentionPolicy } from './domain/policy.schema';
 
 /** A policy file that cannot be used: `file`, 1-based `line` where known, and `reason`. */
 export { PolicyLoadError as PolicyFileError };
@@ -19,6 +19,7 @@ export interface PolicySet {
   /** The Cedar decision point for `access/*.cedar` and `access/schema.cedarschema`. */
   access: CedarPdp;
   flagging: FlaggingPolicy;
+  retention: RetentionPolicy;
   /** SHA-256 hex over the policy files' names and bytes: the policy version stored with every decision. */
   version: string;
   /** The files hashed into `version`, relative to `dir`. */
@@ -99,12 +100,14 @@ export function loadPolicySet(dir: string): PolicySet {
   );
   const flaggingPath = join(dir, 'flagging.yaml');
   const flagging = readYamlFile(flaggingPath, FlaggingPolicySchema);
+  const retention = readYamlFile(join(dir, 'retention.yaml'), RetentionPolicySchema);
   const hashed: [string, Buffer][] = [
     ['access/schema.cedarschema', schemaBytes],
     ...cedarFiles.map((f): [string, Buffer] => [relative(dir, f.path), f.bytes]),
     ['flagging.yaml', flagging.bytes],
+    ['retention.yaml', retention.bytes],
   ];
   const h = createHash('sha256');
   for (const [name, bytes] of hashed) h.update(`${name}\n${bytes.length}\n`).update(bytes);
-  return { dir, access, flagging: flagging.value, version: h.digest('hex'), files: hashed.map(([n]) => n) };
+  return { dir, access, flagging: flagging.value, retention: retention.value, version: h.digest('hex'), files: hashed.map(([n]) => n) };
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /** Queue names (lowercase nouns) and job names. */
 export const QUEUE = { classify: 'classify', maintenance: 'maintenance' } as const;
-export const JOB = { classifyPost: 'classify-post', sweep: 'sweep-unclassified', checkpoint: 'audit-checkpoint' } as const;
+export const JOB = { classifyPost: 'classify-post', sweep: 'sweep-unclassified', checkpoint: 'audit-checkpoint', retention: 'retention' } as const;
 
 /** Payload of a classify job; job data is untrusted input and is parsed. */
 export const ClassifyPostPayload = z.strictObject({ postId: z.uuid() });

@@ -28,6 +28,7 @@ export default async function globalSetup(): Promise<void> {
     AUDIT_SIGNING_KEY_FILE: keys.privateFile,
     AUDIT_PUBLIC_KEY_FILE: keys.publicFile,
     CHECKPOINT_INTERVAL_SECONDS: '0',
+    RETENTION_INTERVAL_SECONDS: '0',
     IDENTITY_KEY: randomBytes(32).toString('hex'),
     NODE_ENV: 'test',
     DATABASE_URL: url,

@@ -83,6 +83,7 @@ describe('loading the access policy fails closed', () => {
 describe('loadPolicySet', () => {
   let dir: string;
   const flagging = readFileSync(join(POLICIES_DIR, 'flagging.yaml'), 'utf8');
+  const retention = readFileSync(join(POLICIES_DIR, 'retention.yaml'), 'utf8');
   const loadError = (): PolicyFileError => {
     try {
       loadPolicySet(dir);
@@ -97,6 +98,7 @@ describe('loadPolicySet', () => {
     dir = mkdtempSync(join(tmpdir(), 'policies-'));
     cpSync(join(POLICIES_DIR, 'access'), join(dir, 'access'), { recursive: true });
     writeFileSync(join(dir, 'flagging.yaml'), flagging);
+    writeFileSync(join(dir, 'retention.yaml'), retention);
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -133,6 +135,12 @@ describe('loadPolicySet', () => {
     const e = loadError();
     expect(e.line).toBe(line);
     expect(e.message).toMatch(/flagThreshhold/);
+  });
+
+  it('refuses a retention file that keeps the audit log less than six months', () => {
+    writeFileSync(join(dir, 'retention.yaml'), retention.replace(/^auditEventsDays: \d+$/m, 'auditEventsDays: 100'));
+    const e = loadError();
+    expect(e.message).toMatch(/retention\.yaml:\d+: auditEventsDays: the audit log must be kept at least 183 days/);
   });
 
   it('refuses reviewThreshold above flagThreshold', () => {

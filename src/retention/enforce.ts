@@ -1,0 +1,69 @@
+/**
+ * Enforces `policies/retention.yaml` at time `now` (pass a fake clock in tests). Plain TS over a
+ * Prisma client; run by the worker schedule and `retention:run`.
+ *
+ * - Posts that never raised a flag and are older than `unflaggedPostsDays` are deleted with their
+ *   classifications and cluster keys.
+ * - Posts whose flag was dismissed (or confirmed) and is older than the period for that verdict keep
+ *   a tombstone: text, payload, explanation and cluster keys are erased; the flag and its decisions
+ *   (which hold no post content) stay as the trail of what was decided.
+ * - Sealed identities no post refers to any more are deleted.
+ * - Data of a case under legal hold (batch case reference) is spared.
+ * Each kind erased is one `erasure` audit event with the count, never the content. The audit log
+ * itself is not erased by this job (its floor is enforced when the policy loads).
+ */
+import { appendAuditEvents } from '../audit/audit-writer';
+import type { PrismaClient } from '../generated/prisma/client';
+import type { RetentionPolicy } from '../policy/domain/policy.schema';
+
+export interface RetentionResult {
+  unflaggedPostsDeleted: number;
+  dismissedPostsErased: number;
+  confirmedPostsErased: number;
+  identitiesDeleted: number;
+  heldCases: string[];
+}
+
+const DAY = 86_400_000;
+export const ERASED = '[erased under the retention policy]';
+
+export async function enforceRetention(prisma: PrismaClient, policy: RetentionPolicy, now: Date, actor = { actorId: 'retention', actorRole: 'system' }): Promise<RetentionResult> {
+  const held = policy.legalHolds.filter((h) => !h.until || Date.parse(h.until) >= now.getTime()).map((h) => h.caseReference);
+  const before = (days: number) => new Date(now.getTime() - days * DAY);
+  const notHeld = { batch: { OR: [{ caseReference: null }, { caseReference: { notIn: held } }] } };
+
+  return prisma.$transaction(async (tx) => {
+    const unflagged = (await tx.post.findMany({ where: { createdAt: { lt: before(policy.unflaggedPostsDays) }, flags: { none: {} }, ...notHeld }, select: { id: true } })).map((p) => p.id);
+    if (unflagged.length) {
+      await tx.classification.deleteMany({ where: { postId: { in: unflagged } } });
+      await tx.post.deleteMany({ where: { id: { in: unflagged } } }); // cluster keys cascade
+    }
+    const eraseFlagged = async (status: 'dismissed' | 'confirmed', days: number): Promise<number> => {
+      const ids = (await tx.post.findMany({
+        where: { text: { not: ERASED }, flags: { some: { status, createdAt: { lt: before(days) } } }, ...notHeld },
+        select: { id: true },
+      })).map((p) => p.id);
+      if (!ids.length) return 0;
+      await tx.post.updateMany({ where: { id: { in: ids } }, data: { text: ERASED, rawPayload: { erased: true } } });
+      await tx.$executeRaw`UPDATE post SET cluster_signature = NULL WHERE id = ANY(${ids}::uuid[])`;
+      await tx.classification.updateMany({ where: { postId: { in: ids } }, data: { explanation: { erased: true } } });
+      await tx.postClusterKey.deleteMany({ where: { postId: { in: ids } } });
+      return ids.length;
+    };
+    const dismissed = await eraseFlagged('dismissed', policy.dismissedFlagsDays);
+    const confirmed = await eraseFlagged('confirmed', policy.confirmedFlagsDays);
+    const identities = await tx.$executeRaw`
+      DELETE FROM author_identity a WHERE NOT EXISTS (SELECT 1 FROM post p WHERE p.author_pseudonym = a.pseudonym AND p.text <> ${ERASED})`;
+
+    const kinds: [string, number, number][] = [
+      ['unflagged_posts', unflagged.length, policy.unflaggedPostsDays],
+      ['dismissed_flag_content', dismissed, policy.dismissedFlagsDays],
+      ['confirmed_flag_content', confirmed, policy.confirmedFlagsDays],
+      ['sealed_identities', identities, 0],
+    ];
+    await appendAuditEvents(tx, kinds.filter(([, n]) => n > 0).map(([kind, count, days]) => ({
+      ...actor, action: 'erasure', outcome: 'success', resourceType: kind, details: { ledOperation: 'erasure', kind, count, olderThanDays: days || null, heldCases: held.length },
+    })), now);
+    return { unflaggedPostsDeleted: unflagged.length, dismissedPostsErased: dismissed, confirmedPostsErased: confirmed, identitiesDeleted: identities, heldCases: held };
+  }, { timeout: 300_000, maxWait: 30_000 });
+}
