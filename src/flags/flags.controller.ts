@@ -12,6 +12,8 @@ const ListQuery = z.strictObject({
   minScore: z.coerce.number().min(0).max(1).optional(),
   maxScore: z.coerce.number().min(0).max(1).optional(),
   batchId: z.uuid().optional(),
+  rule: z.string().regex(/^[a-z0-9_.-]{1,100}$/i).optional(),
+  sort: z.enum(['score', 'age']).default('score'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.uuid().optional(),
 }).refine((q) => q.minScore === undefined || q.maxScore === undefined || q.minScore <= q.maxScore, { message: 'minScore must not exceed maxScore', path: ['minScore'] });

@@ -10,6 +10,10 @@ export interface FlagFilter {
   minScore?: number;
   maxScore?: number;
   batchId?: string;
+  /** Only flags whose classification hit this rule id. */
+  rule?: string;
+  /** `score`: highest first (default); `age`: oldest first. */
+  sort?: 'score' | 'age';
 }
 
 /** Reads flags with their classification and post. */
@@ -22,13 +26,14 @@ export class FlagsRepository {
       ...(f.status ? { status: f.status } : {}),
       ...(f.language ? { language: f.language } : {}),
       ...(f.minScore !== undefined || f.maxScore !== undefined ? { score: { gte: f.minScore, lte: f.maxScore } } : {}),
+      ...(f.rule ? { classification: { explanation: { path: ['hits'], array_contains: [{ ruleId: f.rule }] } } } : {}),
       ...(f.batchId || f.unit ? { post: { ...(f.batchId ? { batchId: f.batchId } : {}), ...(f.unit ? { batch: { unit: f.unit } } : {}) } } : {}),
     };
     const [total, rows] = await Promise.all([
       this.prisma.flag.count({ where }),
       this.prisma.flag.findMany({
         where,
-        orderBy: [{ score: 'desc' }, { id: 'asc' }],
+        orderBy: f.sort === 'age' ? [{ createdAt: 'asc' }, { id: 'asc' }] : [{ score: 'desc' }, { id: 'asc' }],
         take: limit,
         ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
         include: { classification: { select: { explanation: true, rulesetVersion: true, modelVersion: true } }, post: { select: { platform: true, batchId: true } } },

@@ -21,6 +21,7 @@ export interface RetentionResult {
   dismissedPostsErased: number;
   confirmedPostsErased: number;
   identitiesDeleted: number;
+  evidencePackagesDeleted: number;
   heldCases: string[];
 }
 
@@ -52,6 +53,7 @@ export async function enforceRetention(prisma: PrismaClient, policy: RetentionPo
     };
     const dismissed = await eraseFlagged('dismissed', policy.dismissedFlagsDays);
     const confirmed = await eraseFlagged('confirmed', policy.confirmedFlagsDays);
+    const packages = (await tx.evidencePackage.deleteMany({ where: { createdAt: { lt: before(policy.evidencePackagesDays) }, caseReference: { notIn: held } } })).count;
     const identities = await tx.$executeRaw`
       DELETE FROM author_identity a WHERE NOT EXISTS (SELECT 1 FROM post p WHERE p.author_pseudonym = a.pseudonym AND p.text <> ${ERASED})`;
 
@@ -60,10 +62,11 @@ export async function enforceRetention(prisma: PrismaClient, policy: RetentionPo
       ['dismissed_flag_content', dismissed, policy.dismissedFlagsDays],
       ['confirmed_flag_content', confirmed, policy.confirmedFlagsDays],
       ['sealed_identities', identities, 0],
+      ['evidence_package_records', packages, policy.evidencePackagesDays],
     ];
     await appendAuditEvents(tx, kinds.filter(([, n]) => n > 0).map(([kind, count, days]) => ({
       ...actor, action: 'erasure', outcome: 'success', resourceType: kind, details: { ledOperation: 'erasure', kind, count, olderThanDays: days || null, heldCases: held.length },
     })), now);
-    return { unflaggedPostsDeleted: unflagged.length, dismissedPostsErased: dismissed, confirmedPostsErased: confirmed, identitiesDeleted: identities, heldCases: held };
+    return { unflaggedPostsDeleted: unflagged.length, dismissedPostsErased: dismissed, confirmedPostsErased: confirmed, identitiesDeleted: identities, evidencePackagesDeleted: packages, heldCases: held };
   }, { timeout: 300_000, maxWait: 30_000 });
 }

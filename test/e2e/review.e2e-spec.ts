@@ -50,6 +50,12 @@ describe('human review of flags', () => {
     expect(b.body.code).toBe('REVIEW.CLAIMED');
     const list = await request(server()).get('/v1/flags?status=pending').set(as(bob)).expect(200);
     expect(list.body.flags.find((x: { id: string }) => x.id === f).claimedUntil).toBe(a.body.claimedUntil);
+    // the queue: filter by rule, sort by age (oldest first)
+    const byRule = await request(server()).get('/v1/flags?status=pending&rule=price.amount&sort=age').set(as(bob)).expect(200);
+    expect(byRule.body.flags.length).toBeGreaterThan(0);
+    const times = byRule.body.flags.map((x: { createdAt: string }) => x.createdAt);
+    expect([...times].sort()).toEqual(times);
+    expect((await request(server()).get('/v1/flags?rule=no.such.rule').set(as(bob)).expect(200)).body.total).toBe(0);
   });
 
   it('refuses a decision without a rationale, and one by a reviewer without the claim', async () => {
