@@ -12,6 +12,7 @@ import { ROLES, type RoleName } from '../policy/domain/policy.schema';
 import { defaultPoliciesDir, loadPolicySet } from '../policy/policy-loader';
 import { ensureDatabase } from '../prisma/database';
 import { applyMigrations } from '../prisma/schema-engine';
+import { unclassifiedPostIds } from '../detection/unclassified';
 import { classifyJobs, QUEUE } from '../queue/queue.constants';
 import { assertRedisReachable, redisConnection } from '../queue/redis';
 import { connectPrisma } from './prisma';
@@ -79,12 +80,13 @@ export async function sweep(o: Opts): Promise<void> {
   const prisma = await connectPrisma(env.DATABASE_URL);
   const queue = new Queue(QUEUE.classify, { connection: redisConnection(env.REDIS_URL), prefix: env.QUEUE_PREFIX });
   try {
-    const rows = await prisma.post.findMany({ where: { status: 'queued' }, select: { id: true } });
-    for (let i = 0; i < rows.length; i += 1000) {
-      await queue.addBulk(classifyJobs(rows.slice(i, i + 1000).map((r) => r.id), env.CLASSIFY_ATTEMPTS));
+    let requeued = 0;
+    for await (const ids of unclassifiedPostIds(prisma, new Date())) {
+      await queue.addBulk(classifyJobs(ids, env.CLASSIFY_ATTEMPTS));
+      requeued += ids.length;
     }
-    if (o.json) return printJson({ requeued: rows.length });
-    console.log(`re-enqueued ${rows.length} unclassified posts`);
+    if (o.json) return printJson({ requeued });
+    console.log(`re-enqueued ${requeued} unclassified posts`);
   } finally {
     await queue.close();
     await prisma.$disconnect();

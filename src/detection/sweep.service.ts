@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ENV, type Env } from '../config/config.module';
 import { PrismaService } from '../prisma/prisma.service';
 import { ClassifyProducer } from '../queue/classify.producer';
+import { unclassifiedPostIds } from './unclassified';
 
 /**
  * Re-enqueues stored posts that have no classification yet (e.g. after Redis lost its queue).
@@ -15,20 +16,8 @@ export class SweepService {
   /** @returns how many posts were handed to the queue */
   async sweep(now: Date = new Date(), minAgeSeconds = this.env.SWEEP_MIN_AGE_SECONDS): Promise<number> {
     const olderThan = new Date(now.getTime() - minAgeSeconds * 1000);
-    let cursor: string | undefined;
     let total = 0;
-    for (;;) {
-      const rows = await this.prisma.post.findMany({
-        where: { status: 'queued', createdAt: { lte: olderThan } },
-        orderBy: { id: 'asc' },
-        take: 1000,
-        ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
-        select: { id: true },
-      });
-      if (!rows.length) break;
-      total += await this.producer.enqueue(rows.map((r) => r.id));
-      cursor = rows[rows.length - 1]!.id;
-    }
+    for await (const ids of unclassifiedPostIds(this.prisma, olderThan)) total += await this.producer.enqueue(ids);
     if (total) this.log.log({ requeued: total }, 'sweep re-enqueued unclassified posts');
     return total;
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '../generated/prisma/client';
+import { siblingsOf } from '../detection/domain/cluster-storage';
 import { PrismaService } from '../prisma/prisma.service';
 
 export interface FlagFilter {
@@ -75,6 +76,13 @@ export class FlagsRepository {
       own: { keys: own?.keys ?? [], signature: own?.sig ?? [] },
       candidates: rows.map((r) => ({ postId: r.post_id, sharedKeys: r.shared, signature: r.sig, flagId: r.flag_id })),
     };
+  }
+
+  /** Posts of `unit` in the same cluster as `postId` (see siblingsOf), each with its flag id if any. */
+  async siblings(postId: string, unit: string) {
+    const { own, candidates } = await this.clusterCandidates(postId, unit);
+    const flagOf = new Map(candidates.map((c) => [c.postId, c.flagId]));
+    return siblingsOf(own, candidates).map((s) => ({ ...s, flagId: flagOf.get(s.postId) ?? null }));
   }
 
   /** Audit events about this flag or its post, oldest first (the flag's history). */

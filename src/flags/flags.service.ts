@@ -3,7 +3,6 @@ import { AuditRepository } from '../audit/audit.repository';
 import { auditActor, type RequestContext } from '../auth/request-context';
 import { NotFoundError } from '../common/errors';
 import { PrismaService } from '../prisma/prisma.service';
-import { siblingsOf } from '../detection/domain/cluster-storage';
 import { FlagsRepository, type FlagFilter } from './flags.repository';
 
 interface ExplanationLike {
@@ -50,9 +49,7 @@ export class FlagsService {
     const f = await this.repo.get(id);
     if (!f) throw new NotFoundError('flag', id);
     const history = await this.repo.history(f.id, f.postId);
-    const { own, candidates } = await this.repo.clusterCandidates(f.postId, ctx.principal.unit);
-    const flagOf = new Map(candidates.map((c) => [c.postId, c.flagId]));
-    const siblings = siblingsOf(own, candidates).map((s) => ({ ...s, flagId: flagOf.get(s.postId) ?? null }));
+    const siblings = await this.repo.siblings(f.postId, ctx.principal.unit);
     await this.prisma.$transaction((tx) =>
       this.audit.append(tx, [
         { ...auditActor(ctx), action: 'consultation', outcome: 'success', resourceType: 'flag', resourceId: f.id, details: { postId: f.postId } },

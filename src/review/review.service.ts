@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { AuditRepository } from '../audit/audit.repository';
 import { auditActor, type RequestContext } from '../auth/request-context';
 import { DomainError, NotFoundError } from '../common/errors';
-import { siblingsOf } from '../detection/domain/cluster-storage';
 import { FlagsRepository } from '../flags/flags.repository';
 import type { ReviewVerdict } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
@@ -105,8 +104,7 @@ export class ReviewService {
   private async assertSiblings(flagId: string, others: string[], ctx: RequestContext) {
     const flag = await this.prisma.flag.findUnique({ where: { id: flagId }, select: { postId: true } });
     if (!flag) throw new NotFoundError('flag', flagId);
-    const { own, candidates } = await this.flags.clusterCandidates(flag.postId, ctx.principal.unit);
-    const siblingFlags = new Set(siblingsOf(own, candidates).map((s) => candidates.find((c) => c.postId === s.postId)?.flagId).filter(Boolean));
+    const siblingFlags = new Set((await this.flags.siblings(flag.postId, ctx.principal.unit)).map((s) => s.flagId));
     const outside = others.filter((id) => !siblingFlags.has(id));
     if (outside.length) throw new DomainError('REVIEW.NOT_SIBLINGS', 'invalid', `only flags in this flag's cluster can be decided with it: ${outside.join(', ')}`, { notSiblings: outside });
   }
