@@ -17,10 +17,13 @@ import { EvidenceModule } from './evidence/evidence.module';
 import { PrismaModule } from './prisma/prisma.module';
 import { ReportsModule } from './reports/reports.module';
 import { ReviewModule } from './review/review.module';
+import { RulesetsModule } from './rulesets/rulesets.module';
+import { BacktestsModule } from './backtests/backtests.module';
+import { EvaluationsModule } from './evaluation/evaluations.module';
 
 /** The HTTP API process: producers only; no queue consumers run here. */
 @Module({
-  imports: [ConfigModule, LoggingModule, PrismaModule, AuditModule, AdminModule, IngestionModule, FlagsModule, ReviewModule, IdentityModule, ReportsModule, EvidenceModule, HealthModule, MetricsModule],
+  imports: [ConfigModule, LoggingModule, PrismaModule, AuditModule, AdminModule, IngestionModule, FlagsModule, ReviewModule, IdentityModule, ReportsModule, EvidenceModule, RulesetsModule, BacktestsModule, EvaluationsModule, HealthModule, MetricsModule],
   providers: [
     ResourceResolver,
     ActivationService,

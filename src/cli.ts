@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * Command-line interface: `npm run cli -- <command> [args]` or the package's `smugwatch` bin.
- * Plain TypeScript (no Nest). Exit codes: 0 ok, 1 failure, 2 usage error, 3 audit chain broken.
+ * Plain TypeScript (no Nest). Exit codes: 0 ok, 1 failure, 2 usage error, 3 audit chain broken,
+ * 4 evaluation under its --fail-under minimum.
  */
 import { parseArgs } from 'node:util';
 import { CliError } from './cli/output';
@@ -11,13 +12,16 @@ import * as evidence from './cli/evidence-commands';
 import * as policy from './cli/policy-commands';
 import * as cmd from './cli/commands';
 import * as detection from './cli/detection-commands';
+import { REPORT_OPTIONS, REPORT_USAGE, reportEffectiveness } from './cli/report-commands';
+import * as evaluation from './cli/evaluation-commands';
 import { IMPORT_OPTIONS, IMPORT_USAGE, importCommand } from './cli/import-command';
 
 const COMMANDS: Record<string, { run: (o: cmd.Opts) => Promise<void>; usage: string; help: string }> = {
   migrate: { run: cmd.migrate, usage: 'migrate [--json]', help: 'create the database if missing and apply pending migrations' },
   'keys:create': { run: cmd.keysCreate, usage: 'keys:create --name <name> --role <role> --unit <unit> [--json]', help: 'create a principal (if missing) and a new API key, shown once' },
   classify: { run: detection.classify, usage: 'classify <file|-> [--out <file>]', help: 'detect on NDJSON or a JSON array of {id, text}; NDJSON out in input order (no services needed)' },
-  evaluate: { run: detection.evaluate, usage: 'evaluate --dataset <file|folder> [--json]', help: 'precision, recall, F1 and FPR of the detector on labelled posts, overall and per language' },
+  evaluate: { run: evaluation.evaluate, usage: evaluation.EVALUATE_USAGE, help: 'metrics of the detector on labelled posts (overall, per language and kind), FPR ratio between languages, precision and flags per 10,000 posts at stated prevalences; exit 4 under --fail-under' },
+  compare: { run: evaluation.compare, usage: evaluation.COMPARE_USAGE, help: 'two rulesets or models on the same posts: agreement, metric deltas on labelled posts, every changed verdict with the rules that changed it' },
   'policy:test': { run: policy.policyTest, usage: 'policy:test [--json]', help: 'run policies/tests/*.yaml against the access policy' },
   'rules:check': { run: cmd.rulesCheck, usage: 'rules:check [--json]', help: 'validate policy and rule files; print their versions' },
   'audit:verify': { run: audit.auditVerify, usage: 'audit:verify [--public-key <pem>] [--checkpoints <file>] [--json]', help: 'recompute the audit chain from the database and hold it to the checkpoints (exit 3 when broken)' },
@@ -28,6 +32,7 @@ const COMMANDS: Record<string, { run: (o: cmd.Opts) => Promise<void>; usage: str
   'retention:run': { run: retention.retentionRun, usage: 'retention:run [--now <ISO time>] [--json]', help: 'enforce policies/retention.yaml once (erasures are audited)' },
   'audit:keygen': { run: audit.auditKeygen, usage: 'audit:keygen --out <dir> [--json]', help: 'create an Ed25519 key pair for signing checkpoints' },
   import: { run: importCommand, usage: IMPORT_USAGE, help: 'read platform exports (streaming) and send their posts through the API; --dry-run checks them with no services' },
+  'report:effectiveness': { run: reportEffectiveness, usage: REPORT_USAGE, help: 'reviewer decisions as labels: flags, shares decided, precision, flag rate and its drift per period, language and rule; --chart writes an SVG' },
   batch: { run: cmd.batchStatus, usage: 'batch <id> [--json]', help: 'counts of an ingest batch' },
   sweep: { run: cmd.sweep, usage: 'sweep [--json]', help: 're-enqueue stored posts that have no classification' },
 };
@@ -59,7 +64,7 @@ async function main(argv: string[]): Promise<number> {
     args: rest,
     allowPositionals: true,
     strict: true,
-    options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, name: { type: 'string' }, role: { type: 'string' }, unit: { type: 'string' }, out: { type: 'string' }, dataset: { type: 'string' }, 'public-key': { type: 'string' }, checkpoints: { type: 'string' }, now: { type: 'string' }, ...IMPORT_OPTIONS },
+    options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, name: { type: 'string' }, role: { type: 'string' }, unit: { type: 'string' }, out: { type: 'string' }, dataset: { type: 'string' }, 'public-key': { type: 'string' }, checkpoints: { type: 'string' }, now: { type: 'string' }, ...IMPORT_OPTIONS, ...evaluation.EVALUATION_OPTIONS, ...REPORT_OPTIONS },
   });
   // The import command's API key may come from the environment (read here, in the entrypoint).
   if (name === 'import' && values.key === undefined && process.env.SMUGWATCH_API_KEY) values.key = process.env.SMUGWATCH_API_KEY;

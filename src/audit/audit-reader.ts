@@ -61,11 +61,18 @@ export async function readCheckpoints(prisma: PrismaClient): Promise<Checkpoint[
 }
 
 /**
- * Re-verifies the whole chain from the genesis and holds it to `checkpoints` (by default the
- * stored ones; an auditor passes the ones they kept). Reads in pages of `pageSize` events.
+ * Re-verifies the chain and holds it to `checkpoints` (by default the stored ones; an auditor passes
+ * the ones they kept). Reads in pages of `pageSize` events.
+ *
+ * When events were erased under the retention policy (the log starts after seq 1), the verification
+ * starts from the signed checkpoint at seq `first - 1` (one the auditor kept, or a stored one: it is
+ * signed by the trusted key either way) and requires the `erasure` event that recorded it; see
+ * {@link createLogVerifier}.
  */
 export async function verifyAuditLog(prisma: PrismaClient, publicKey: KeyObject | null, checkpoints?: readonly Checkpoint[], pageSize = 5000): Promise<LogVerdict> {
-  const verifier = createLogVerifier(checkpoints ?? (await readCheckpoints(prisma)), publicKey);
+  const stored = await readCheckpoints(prisma);
+  const held = checkpoints ?? stored;
+  const verifier = createLogVerifier(held, publicKey, null, checkpoints ? [...checkpoints, ...stored] : stored);
   let after = 0;
   for (;;) {
     const page = await readAuditEvents(prisma, after, pageSize);
@@ -82,10 +89,12 @@ export async function chainHead(prisma: PrismaClient): Promise<{ seq: number; ha
   return last ? { seq: Number(last.seq), hash: last.hash } : null;
 }
 
-/** NDJSON lines of an export: a header, every event in order, then every checkpoint. */
+/** NDJSON lines of an export: a header, every event still held in order, then every checkpoint (those before an erasure too). */
 export async function* exportAuditLog(prisma: PrismaClient, signerPublicPem: string | null, now: Date, pageSize = 5000): AsyncGenerator<string> {
   const head = await chainHead(prisma);
-  yield JSON.stringify({ type: 'header', format: 'smugwatch-audit-export/1', exportedAt: now.toISOString(), headSeq: head?.seq ?? null, headHash: head?.hash ?? null, signerPublicKey: signerPublicPem });
+  const first = await prisma.auditEvent.findFirst({ orderBy: { seq: 'asc' }, select: { seq: true } });
+  // firstSeq > 1: earlier events were erased under the retention policy; the checkpoint at firstSeq - 1 anchors the rest.
+  yield JSON.stringify({ type: 'header', format: 'smugwatch-audit-export/1', exportedAt: now.toISOString(), firstSeq: first ? Number(first.seq) : null, headSeq: head?.seq ?? null, headHash: head?.hash ?? null, signerPublicKey: signerPublicPem });
   let after = 0;
   for (;;) {
     const page = await readAuditEvents(prisma, after, pageSize);

@@ -17,27 +17,27 @@ export class ExportFormatError extends Error {
 /**
  * Verifies an export file. Checkpoints come from the file and, if given, from `keptCheckpoints`
  * (the ones the auditor kept from earlier exports); all must be signed by `publicKey`.
+ * `partial` is true when the export starts after seq 1 (earlier events erased under the retention
+ * policy): it then verifies only from a signed checkpoint at seq `first - 1` and with the `erasure`
+ * event that recorded the erasure (see createLogVerifier); otherwise it fails `unanchored`.
  * @throws ExportFormatError on a line that is not JSON or not of a known type
  */
 export async function verifyExportFile(path: string, publicKey: KeyObject, keptCheckpoints: readonly Checkpoint[] = []): Promise<LogVerdict & { partial: boolean }> {
   // Pass 1 collects the checkpoints (at the end of the file); pass 2 streams the events through the verifier.
   const checkpoints: Checkpoint[] = [...keptCheckpoints];
-  let firstEvent: ChainedAuditEvent | null = null;
+  let firstSeq: number | null = null;
   await eachLine(path, (obj, line) => {
     if (obj.type === 'checkpoint') {
       const { type: _t, ...c } = obj;
       checkpoints.push(c as unknown as Checkpoint);
     } else if (obj.type === 'event') {
-      firstEvent ??= stripType(obj);
+      firstSeq ??= Number(obj.seq);
     } else if (obj.type !== 'header') {
       throw new ExportFormatError(line, `unknown line type ${JSON.stringify(obj.type)}`);
     }
   });
-  const first = firstEvent as ChainedAuditEvent | null;
-  const partial = first !== null && first.seq > 1;
-  const anchor = partial && first ? { seq: first.seq - 1, hash: first.prevHash } : null;
-  const usable = anchor ? checkpoints.filter((c) => c.seq > anchor.seq) : checkpoints;
-  const verifier = createLogVerifier(usable, publicKey, anchor);
+  const partial = firstSeq !== null && firstSeq > 1;
+  const verifier = createLogVerifier(checkpoints, publicKey);
   let page: ChainedAuditEvent[] = [];
   await eachLine(path, (obj) => {
     if (obj.type !== 'event') return;

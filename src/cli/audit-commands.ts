@@ -39,7 +39,8 @@ function readKeptCheckpoints(path: string | undefined): Checkpoint[] | undefined
 function report(v: LogVerdict, o: Opts, what: string): void {
   if (o.json) printJson(v);
   if (!v.ok) throw new CliError(`${what} BROKEN at seq ${v.brokenAtSeq} (${v.problem}): ${v.detail}`, 3);
-  if (!o.json) console.log(`${what} ok: ${v.checked} events (seq ${v.firstSeq ?? '-'}..${v.headSeq ?? '-'}), head ${v.headHash}; ${v.checkpoints.verified}/${v.checkpoints.total} checkpoints held`);
+  const anchored = v.anchor ? `; events 1..${v.anchor.seq} erased under the retention policy, verified from the signed checkpoint at seq ${v.anchor.seq} (${v.checkpoints.beforeAnchor} older checkpoints precede it)` : '';
+  if (!o.json) console.log(`${what} ok: ${v.checked} events (seq ${v.firstSeq ?? '-'}..${v.headSeq ?? '-'}), head ${v.headHash}; ${v.checkpoints.verified}/${v.checkpoints.total} checkpoints held${anchored}`);
 }
 
 export async function auditVerify(o: Opts): Promise<void> {
@@ -60,7 +61,7 @@ export async function auditVerifyExport(o: Opts): Promise<void> {
   const pub = str(o, 'public-key');
   if (!file || !pub) throw new CliError('usage: audit:verify-export <export.ndjson> --public-key <pem> [--checkpoints <kept.ndjson>] [--json]', 2);
   const v = await verifyExportFile(file, loadPublicKey(pub), readKeptCheckpoints(str(o, 'checkpoints')) ?? []);
-  report(v, o, v.partial ? `audit export (partial, from seq ${v.firstSeq})` : 'audit export');
+  report(v, o, v.partial ? `audit export (from seq ${v.firstSeq})` : 'audit export');
 }
 
 export async function auditExport(o: Opts): Promise<void> {

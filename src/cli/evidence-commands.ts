@@ -1,4 +1,8 @@
-/** `evidence:verify <package.json> --public-key <pem>`: checks an evidence package offline. */
+/**
+ * `evidence:verify <package.json> --public-key <pem>`: checks an evidence package offline: the
+ * signed manifest, every file's SHA-256, and each rebuilt original payload against the rawSha256
+ * recorded at ingest (see src/evidence/domain/package.ts). Exit 3 when it fails.
+ */
 import { readFileSync } from 'node:fs';
 import { loadPublicKey } from '../audit/signing-key';
 import { verifyPackage, type EvidencePackageFile } from '../evidence/domain/package';
@@ -18,5 +22,5 @@ export async function evidenceVerify(o: Opts): Promise<void> {
   const v = verifyPackage(pkg, loadPublicKey(pub));
   if (o.json) printJson(v);
   if (!v.ok) throw new CliError(`evidence package FAILS verification: ${v.problem}`, 3);
-  if (!o.json) console.log(`evidence package ok: ${v.files} files, case ${pkg.manifest.caseReference}, for ${pkg.manifest.recipient}, signed by key ${pkg.manifest.keyId.slice(0, 16)}…`);
+  if (!o.json) console.log(`evidence package ok: ${v.files} files, case ${pkg.manifest.caseReference}, for ${pkg.manifest.recipient}, signed by key ${pkg.manifest.keyId.slice(0, 16)}…; ${v.rawPayloadsChecked} original payload(s) match their recorded rawSha256`);
 }

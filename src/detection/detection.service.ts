@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { POLICIES, type PolicySet } from '../config/config.module';
 import { AuditRepository, type AuditInput } from '../audit/audit.repository';
 import type { Prisma } from '../generated/prisma/client';
@@ -9,7 +9,8 @@ import { clusterKeys, type ClusterKeys } from './domain/cluster';
 import { storedClusterKeys } from './domain/cluster-storage';
 import { normalise } from './domain/normalise';
 import { MAX_ANALYSED_CHARS, PIPELINE_VERSION, type Detection } from './domain/pipeline';
-import { DETECTOR, type LoadedDetector } from './detector.provider';
+import { DETECTOR, RULESET_DETECTORS, type LoadedDetector } from './detector.provider';
+import { readShadow, type RulesetDetectors, type VersionedDetector } from '../rulesets/ruleset-store';
 
 export type ClassifyOutcome = { status: 'classified'; flagged: boolean; score: number } | { status: 'already_classified' } | { status: 'post_missing' };
 
@@ -21,13 +22,27 @@ export type ClassifyOutcome = { status: 'classified'; flagged: boolean; score: n
 @Injectable()
 export class DetectionService {
   readonly workerId = `${hostname()}:${process.pid}`;
+  private readonly log = new Logger(DetectionService.name);
 
   constructor(
     private readonly prisma: PrismaService,
     private readonly audit: AuditRepository,
     @Inject(DETECTOR) private readonly loaded: LoadedDetector,
     @Inject(POLICIES) private readonly policies: PolicySet,
+    @Inject(RULESET_DETECTORS) private readonly candidates: RulesetDetectors,
   ) {}
+
+  /** The shadow ruleset's detector, or null (none set, or the same version as live). A broken shadow never stops live scoring. */
+  private async shadowDetector(): Promise<VersionedDetector | null> {
+    const state = await readShadow(this.prisma);
+    if (!state || state.version === this.loaded.rulesetVersion) return null;
+    try {
+      return await this.candidates.get(this.prisma, state.version);
+    } catch (e) {
+      this.log.warn({ shadowVersion: state.version, err: (e as Error).message }, 'shadow ruleset unusable; scoring live only');
+      return null;
+    }
+  }
 
   /** Classifies one stored post (see classifyMany). */
   async classifyAndRecord(postId: string): Promise<ClassifyOutcome> {
@@ -57,6 +72,7 @@ export class DetectionService {
       }
     }
     if (!todo.length) return out;
+    const shadow = await this.shadowDetector();
 
     const threshold = this.policies.flagging.flagThreshold;
     const policyVersion = this.policies.version;
@@ -84,6 +100,16 @@ export class DetectionService {
         data: won.flatMap(({ post, cluster }) => storedClusterKeys(cluster).map((key) => ({ postId: post.id, key }))),
         skipDuplicates: true,
       });
+      if (shadow) {
+        // the candidate's verdicts, kept apart: no flag, no queue, no audit event per post
+        await tx.shadowClassification.createMany({
+          data: won.map(({ post }) => {
+            const s = shadow.detector.classify(post.text);
+            return { postId: post.id, rulesetVersion: shadow.version, modelVersion: shadow.modelVersion, score: s.score, flagged: s.flagged, band: s.band, ruleIds: s.hits.map((h) => h.ruleId) };
+          }),
+          skipDuplicates: true,
+        });
+      }
       const toFlag = paused ? [] : won.filter(({ d }) => d.flagged);
       const flags = toFlag.length
         ? await tx.flag.createManyAndReturn({

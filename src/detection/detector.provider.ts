@@ -2,10 +2,13 @@ import { join } from 'node:path';
 import { ACTIVE_RULESET } from '../audit/activation.service';
 import { POLICIES, type PolicySet } from '../config/config.module';
 import { PROJECT_ROOT } from '../prisma/schema-engine';
-import { createDetector, PIPELINE_VERSION, type Detector } from './domain/pipeline';
+import type { LinearModel } from './domain/model';
+import { createDetector, PIPELINE_VERSION, type Detector, type Thresholds } from './domain/pipeline';
+import type { RuleFile } from './domain/ruleset';
 import { DEFAULT_MODEL_FILE } from './detector-loader';
 import { loadModelFile } from './model-loader';
-import { loadRulesetFromDir } from './ruleset-loader';
+import { loadRulesetWithFiles } from './ruleset-loader';
+import { RulesetDetectors } from '../rulesets/ruleset-store';
 
 export const DETECTOR = Symbol('DETECTOR');
 
@@ -18,16 +21,31 @@ export interface LoadedDetector {
   rulesetVersion: string;
   /** SHA-256 of the model file. */
   modelVersion: string;
+  /** What the detector was built from: candidate rulesets are scored with the same model and thresholds. */
+  model: LinearModel;
+  thresholds: Thresholds;
+  files: RuleFile[];
+  ruleCount: number;
 }
 
 export function buildDetector(policies: PolicySet): LoadedDetector {
-  const ruleset = loadRulesetFromDir(join(policies.dir, 'detection'));
+  const { ruleset, files } = loadRulesetWithFiles(join(policies.dir, 'detection'));
   const model = loadModelFile(join(PROJECT_ROOT, DEFAULT_MODEL_FILE));
-  const detector = createDetector(ruleset, { flag: policies.flagging.flagThreshold, review: policies.flagging.reviewThreshold }, { model });
-  return { detector, rulesetVersion: ruleset.version, modelVersion: model.version };
+  const thresholds: Thresholds = { flag: policies.flagging.flagThreshold, review: policies.flagging.reviewThreshold };
+  const detector = createDetector(ruleset, thresholds, { model });
+  return { detector, rulesetVersion: ruleset.version, modelVersion: model.version, model, thresholds, files, ruleCount: ruleset.rules.length };
 }
 
 export const detectorProvider = { provide: DETECTOR, inject: [POLICIES], useFactory: buildDetector };
+
+export const RULESET_DETECTORS = Symbol('RULESET_DETECTORS');
+
+/** Detectors for stored ruleset versions (shadow runs, backtests, evaluations), with this process's model and thresholds. */
+export const rulesetDetectorsProvider = {
+  provide: RULESET_DETECTORS,
+  inject: [DETECTOR],
+  useFactory: (d: LoadedDetector) => new RulesetDetectors(d.thresholds, d.model, { version: d.rulesetVersion, modelVersion: d.modelVersion, detector: d.detector }),
+};
 
 /** What the worker records as its active ruleset and model at start (see ActivationService). */
 export const activeRulesetProvider = {

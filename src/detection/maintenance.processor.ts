@@ -12,7 +12,8 @@ import { SweepService } from './sweep.service';
 
 /**
  * Scheduled maintenance shared by all workers (one job scheduler per job in Redis, so each runs
- * once per interval whatever the number of workers): the re-enqueue sweep and signed audit checkpoints.
+ * once per interval whatever the number of workers): the re-enqueue sweep, signed audit checkpoints and
+ * the retention job (which erases audit events only up to a checkpoint signed by this key).
  */
 @Processor(QUEUE.maintenance)
 export class MaintenanceProcessor extends WorkerHost implements OnApplicationBootstrap {
@@ -38,7 +39,7 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
   }
 
   async process(job: Job) {
-    if (job.name === JOB.retention) return enforceRetention(this.prisma, this.policies.retention, new Date(), { actorId: 'scheduler', actorRole: 'system' });
+    if (job.name === JOB.retention) return enforceRetention(this.prisma, this.policies.retention, new Date(), { actorId: 'scheduler', actorRole: 'system' }, { auditPublicKey: this.key.publicKey });
     if (job.name === JOB.checkpoint) {
       const c = await takeCheckpoint(this.prisma, this.key, { actorId: 'scheduler', actorRole: 'system', policyVersion: this.policies.version });
       return { checkpointSeq: c?.seq ?? null };

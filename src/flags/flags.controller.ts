@@ -13,6 +13,8 @@ const ListQuery = z.strictObject({
   maxScore: z.coerce.number().min(0).max(1).optional(),
   batchId: z.uuid().optional(),
   rule: z.string().regex(/^[a-z0-9_.-]{1,100}$/i).optional(),
+  /** A flag id: only that flag and the flags of its cluster (near-duplicates, shared phone or handle). */
+  cluster: z.uuid().optional(),
   sort: z.enum(['score', 'age']).default('score'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.uuid().optional(),

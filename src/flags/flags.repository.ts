@@ -15,6 +15,8 @@ export interface FlagFilter {
   rule?: string;
   /** `score`: highest first (default); `age`: oldest first. */
   sort?: 'score' | 'age';
+  /** Only these flag ids (the members of a cluster, resolved by FlagsService from `?cluster=`). */
+  ids?: readonly string[];
 }
 
 /** Reads flags with their classification and post. */
@@ -24,6 +26,7 @@ export class FlagsRepository {
 
   async list(f: FlagFilter, limit: number, cursor?: string) {
     const where: Prisma.FlagWhereInput = {
+      ...(f.ids ? { id: { in: [...f.ids] } } : {}),
       ...(f.status ? { status: f.status } : {}),
       ...(f.language ? { language: f.language } : {}),
       ...(f.minScore !== undefined || f.maxScore !== undefined ? { score: { gte: f.minScore, lte: f.maxScore } } : {}),

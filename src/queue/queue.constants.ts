@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 /** Queue names (lowercase nouns) and job names. */
-export const QUEUE = { classify: 'classify', maintenance: 'maintenance' } as const;
-export const JOB = { classifyPost: 'classify-post', sweep: 'sweep-unclassified', checkpoint: 'audit-checkpoint', retention: 'retention' } as const;
+export const QUEUE = { classify: 'classify', maintenance: 'maintenance', analysis: 'analysis' } as const;
+export const JOB = { classifyPost: 'classify-post', sweep: 'sweep-unclassified', checkpoint: 'audit-checkpoint', retention: 'retention', backtest: 'backtest' } as const;
 
 /** Payload of a classify job; job data is untrusted input and is parsed. */
 export const ClassifyPostPayload = z.strictObject({ postId: z.uuid() });
@@ -24,4 +24,12 @@ export function classifyJobs(postIds: readonly string[], attempts: number) {
       removeOnFail: false,
     },
   }));
+}
+
+/** Payload of a backtest job (analysis queue). */
+export const BacktestPayload = z.strictObject({ backtestId: z.uuid() });
+
+/** One job per start or resume of a backtest (`run` counts them), so a resume is never deduplicated away. */
+export function backtestJob(backtestId: string, run: number) {
+  return { name: JOB.backtest, data: { backtestId }, opts: { jobId: `backtest-${backtestId}-${run}`, attempts: 1, removeOnComplete: 100, removeOnFail: 100 } };
 }

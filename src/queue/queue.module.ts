@@ -11,7 +11,7 @@ import { redisConnection } from './redis';
       inject: [ENV],
       useFactory: (env: Env) => ({ connection: redisConnection(env.REDIS_URL), prefix: env.QUEUE_PREFIX }),
     }),
-    BullModule.registerQueue({ name: QUEUE.classify }, { name: QUEUE.maintenance }),
+    BullModule.registerQueue({ name: QUEUE.classify }, { name: QUEUE.maintenance }, { name: QUEUE.analysis }),
   ],
   exports: [BullModule],
 })

@@ -7,6 +7,9 @@ import { auditActor, type AppRequest } from '../auth/request-context';
 import { DomainError } from '../common/errors';
 import { PrismaService } from '../prisma/prisma.service';
 import { mergeRows, toCsv, type TransparencyField } from './domain/transparency';
+import { effectivenessCsv } from './domain/effectiveness';
+import { parseEffectivenessQuery, produceEffectivenessReport } from './effectiveness-report';
+import { EffectivenessRepository } from './effectiveness.repository';
 
 const ReportQuery = z.strictObject({
   from: z.iso.datetime({ offset: true }).or(z.iso.date()),
@@ -19,7 +22,7 @@ type Part = { month: string; language: string; field: TransparencyField; n: numb
 /** Periodic transparency report for oversight: aggregated counts only, no post content, no identities. */
 @Controller('v1/reports')
 export class ReportsController {
-  constructor(private readonly prisma: PrismaService, private readonly audit: AuditRepository) {}
+  constructor(private readonly prisma: PrismaService, private readonly audit: AuditRepository, private readonly effectiveness: EffectivenessRepository) {}
 
   @Get('transparency')
   @Access('reports.transparency')
@@ -49,5 +52,24 @@ export class ReportsController {
       return;
     }
     res.status(200).json({ from: from.toISOString(), to: to.toISOString(), rows });
+  }
+
+  /**
+   * `GET /v1/reports/effectiveness?from&to[&period=month|week][&format=json|csv]`: reviewer decisions
+   * as labels, per period, language and rule (see src/reports/domain/effectiveness.ts). The read is a
+   * `consultation` audit event. 400 `REPORT.BAD_QUERY` names the bad parameter(s).
+   */
+  @Get('effectiveness')
+  @Access('reports.effectiveness')
+  async effectivenessReport(@Query() query: Record<string, unknown>, @Req() req: AppRequest, @Res() res: Response): Promise<void> {
+    const q = parseEffectivenessQuery(query);
+    const report = await produceEffectivenessReport(this.effectiveness, q, new Date());
+    await this.audit.appendAlone([{ ...auditActor(req.ctx!), action: 'consultation', outcome: 'success', resourceType: 'effectiveness_report', details: { from: report.from, to: report.to, period: report.period, format: q.format, rows: report.rows.length } }]);
+    if (q.format === 'csv') {
+      res.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', 'attachment; filename="effectiveness.csv"');
+      res.send(effectivenessCsv(report.rows));
+      return;
+    }
+    res.status(200).json(report);
   }
 }

@@ -9,10 +9,16 @@
  *   (which hold no post content) stay as the trail of what was decided.
  * - Sealed identities no post refers to any more are deleted.
  * - Data of a case under legal hold (batch case reference) is spared.
- * Each kind erased is one `erasure` audit event with the count, never the content. The audit log
- * itself is not erased by this job (its floor is enforced when the policy loads).
+ * Each kind erased is one `erasure` audit event with the count, never the content.
+ * - Then, in a transaction of its own, audit events older than `auditEventsDays` are erased up to a
+ *   signed checkpoint (see audit-erasure.ts; never younger than 183 days, AI Act Art. 19(1), 26(6);
+ *   never from the first event of a case under legal hold on). This needs the checkpoint signer's
+ *   public key, to erase only up to a checkpoint auditors can verify; without it the audit log is
+ *   left whole.
  */
+import type { KeyObject } from 'node:crypto';
 import { appendAuditEvents } from '../audit/audit-writer';
+import { eraseExpiredAuditEvents, type AuditErasure } from './audit-erasure';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { RetentionPolicy } from '../policy/domain/policy.schema';
 
@@ -22,18 +28,30 @@ export interface RetentionResult {
   confirmedPostsErased: number;
   identitiesDeleted: number;
   evidencePackagesDeleted: number;
+  /** Audit events erased (0 when none qualified or no public key was given). */
+  auditEventsErased: number;
+  /** The audit erasure with its seq range and anchor checkpoint, or null. */
+  auditErasure: AuditErasure | null;
   heldCases: string[];
 }
 
 const DAY = 86_400_000;
 export const ERASED = '[erased under the retention policy]';
 
-export async function enforceRetention(prisma: PrismaClient, policy: RetentionPolicy, now: Date, actor = { actorId: 'retention', actorRole: 'system' }): Promise<RetentionResult> {
+/**
+ * Enforces the policy once at `now`.
+ * @param opts.auditPublicKey the Ed25519 public key of the checkpoint signer; when absent, audit
+ *   events are not erased
+ * @returns what was deleted or erased, per kind
+ */
+export async function enforceRetention(
+  prisma: PrismaClient, policy: RetentionPolicy, now: Date, actor = { actorId: 'retention', actorRole: 'system' }, opts: { auditPublicKey?: KeyObject } = {},
+): Promise<RetentionResult> {
   const held = policy.legalHolds.filter((h) => !h.until || Date.parse(h.until) >= now.getTime()).map((h) => h.caseReference);
   const before = (days: number) => new Date(now.getTime() - days * DAY);
   const notHeld = { batch: { OR: [{ caseReference: null }, { caseReference: { notIn: held } }] } };
 
-  return prisma.$transaction(async (tx) => {
+  const content = await prisma.$transaction(async (tx) => {
     const unflagged = (await tx.post.findMany({ where: { createdAt: { lt: before(policy.unflaggedPostsDays) }, flags: { none: {} }, ...notHeld }, select: { id: true } })).map((p) => p.id);
     if (unflagged.length) {
       await tx.classification.deleteMany({ where: { postId: { in: unflagged } } });
@@ -69,4 +87,8 @@ export async function enforceRetention(prisma: PrismaClient, policy: RetentionPo
     })), now);
     return { unflaggedPostsDeleted: unflagged.length, dismissedPostsErased: dismissed, confirmedPostsErased: confirmed, identitiesDeleted: identities, evidencePackagesDeleted: packages, heldCases: held };
   }, { timeout: 300_000, maxWait: 30_000 });
+  const auditErasure = opts.auditPublicKey
+    ? await eraseExpiredAuditEvents(prisma, { now, days: policy.auditEventsDays, heldCases: held, publicKey: opts.auditPublicKey, actor })
+    : null;
+  return { ...content, auditEventsErased: auditErasure?.count ?? 0, auditErasure };
 }

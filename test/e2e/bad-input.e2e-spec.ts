@@ -74,6 +74,12 @@ describe('bad input and access', () => {
     expect(res.body.details).toEqual({ byteOffset: 16 });
   });
 
+  it('answers 431 in JSON, not an empty body, when the headers are over the size limit', async () => {
+    const res = await request(api.getHttpServer()).get('/v1/flags').set('X-Padding', 'a'.repeat(20_000)).expect(431);
+    expect(res.headers['content-type']).toMatch(/application\/json/);
+    expect(JSON.parse(res.text)).toMatchObject({ statusCode: 431, code: 'HEADERS.TOO_LARGE' });
+  });
+
   it('answers 413 with a JSON body when the body is over the limit', async () => {
     const big = JSON.stringify({ provenance: PROVENANCE, posts: [{ text: 'x'.repeat(11 * 1024 * 1024) }] });
     const res = await post(big).expect(413);

@@ -103,6 +103,44 @@ describe('human review of flags', () => {
     for (const id of [f!, ...rest]) expect(await prisma.auditEvent.count({ where: { action: 'review.decision', resourceId: id } })).toBe(1);
   });
 
+  it('filters the queue by cluster: near-duplicates and shared contacts of one flag, within the unit', async () => {
+    const carol = await apiKey(prisma, 'reviewer', 'unit-rc'); // a unit of its own: the shared sample offers stay out
+    const dave = await apiKey(prisma, 'reviewer', 'unit-other');
+    const crossing = 'Crossing to the UK every night from the French coast. Small group, strong engine, life jackets included. PRICE per person, children half price. Pay on arrival. WhatsApp +44 7700 900123';
+    const texts = {
+      a1: crossing.replace('PRICE', '£2,500'),
+      a2: crossing.replace('PRICE', '£2,400'), // near-duplicate of a1
+      b: 'Want to reach the UK? We get you there by lorry, no checks at the port. 100% safe. Price in DM. Call +44 7700 900123', // same phone
+      c: 'Travel to Europe without visa, Libya to Italy this week, last places. 4,500 USD, family package available. Telegram @fake_travel_eu', // unrelated
+    };
+    const tag = `rc-${Date.now()}`;
+    const res = await request(server()).post('/v1/ingest/batches').set('Authorization', `Bearer ${carol}`).send({
+      provenance: PROVENANCE,
+      posts: Object.entries(texts).map(([id, text]) => ({ platform: 'telegram', platformPostId: `${tag}-${id}`, url: `https://t.me/fake_channel_rc/${tag}-${id}`, authorHandle: `@fake_rc_${id}`, text, visibility: 'public' })),
+    }).expect(202);
+    await waitFor(async () => (await prisma.post.count({ where: { batchId: res.body.batchId, status: 'classified' } })) === 4);
+    const byPost = new Map((await prisma.flag.findMany({ where: { post: { batchId: res.body.batchId } }, include: { post: { select: { platformPostId: true } } } })).map((f) => [f.post.platformPostId.split('-').pop(), f.id]));
+    expect(byPost.size).toBe(4);
+
+    const q = await request(server()).get(`/v1/flags?status=pending&cluster=${byPost.get('a1')}`).set(as(carol)).set('X-Request-Id', 'cluster-filter-probe').expect(200);
+    expect(q.body.flags.map((f: { id: string }) => f.id).sort()).toEqual([byPost.get('a1'), byPost.get('a2'), byPost.get('b')].sort());
+    expect(q.body.total).toBe(3);
+    const reasons = Object.fromEntries(q.body.flags.map((f: { id: string; clusterReasons: { kind: string }[] }) => [f.id, f.clusterReasons.map((r) => r.kind).sort()]));
+    expect(reasons[byPost.get('a1')!]).toEqual([]);
+    expect(reasons[byPost.get('a2')!]).toEqual(['near_duplicate', 'shared_contact']);
+    expect(reasons[byPost.get('b')!]).toEqual(['shared_contact']);
+    // the unrelated ad is its own cluster; filters combine with the cluster
+    expect((await request(server()).get(`/v1/flags?cluster=${byPost.get('c')}`).set(as(carol)).expect(200)).body.flags.map((f: { id: string }) => f.id)).toEqual([byPost.get('c')]);
+    expect((await request(server()).get(`/v1/flags?cluster=${byPost.get('a1')}&language=ara`).set(as(carol)).expect(200)).body.total).toBe(0);
+    // linking is audited as a combination, with what was linked and why (no content)
+    const combination = await prisma.auditEvent.findFirstOrThrow({ where: { requestId: 'cluster-filter-probe', action: 'combination' } });
+    expect(combination).toMatchObject({ resourceType: 'flag', resourceId: byPost.get('a1') });
+    expect(combination.details).toMatchObject({ via: 'queue_filter', linkedFlags: 2 });
+    // another unit's flag is not found, and a malformed id is refused
+    expect((await request(server()).get(`/v1/flags?cluster=${byPost.get('a1')}`).set(as(dave)).expect(404)).body.code).toBe('NOT_FOUND');
+    await request(server()).get('/v1/flags?cluster=not-a-flag').set(as(carol)).expect(400);
+  });
+
   it('pauses the raising of flags while scoring goes on, and audits pause and resume', async () => {
     await request(server()).post('/v1/admin/flagging/pause').set('Authorization', `Bearer ${alice}`).expect(403);
     await request(server()).post('/v1/admin/flagging/pause').set('Authorization', `Bearer ${admin}`).expect(201);

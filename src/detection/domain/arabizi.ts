@@ -77,18 +77,20 @@ export function foldArabizi(u: Units): void {
       continue;
     }
     let j = k;
-    let word = '';
     let hasDigit = false;
     while (j < n && isPart(j)) {
       const o = u.out[j] ?? '';
       if (o >= '0' && o <= '9') hasDigit = true;
-      word += o;
       j++;
+    }
+    if (!hasDigit) {
+      k = j;
+      continue;
     }
     // a word inside a handle, link or identifier (after @ _ / or before _) keeps its digits
     const before = u.out[k - 1];
     const inHandle = before === '@' || before === '_' || before === '/' || u.out[j] === '_';
-    if (hasDigit && !inHandle && isArabiziWord(word)) {
+    if (!inHandle && isArabiziWord(u.out.slice(k, j).join(''))) {
       for (let m = k; m < j; m++) {
         const a = ARABIZI[u.out[m] ?? ''];
         if (a !== undefined) {

@@ -36,8 +36,73 @@ export interface ScriptGroup {
 export interface FrancModels {
   langs: readonly string[];
   chars: ReadonlyMap<number, number>;
+  /** `chars` as a table over UTF-16 code units (0 = not in any model). */
+  charIndex: Uint16Array;
   table: ReadonlyMap<number, Int16Array>;
+  /** `table` flattened: trigram key → row r (−1 when absent); ranks of language l at `ranks[r × langs.length + l]`. */
+  rows: IntTable;
+  ranks: Int16Array;
 }
+
+/**
+ * An open-addressing hash table from non-negative int32 keys to int32 values (−1 = absent), for lookups in hot
+ * loops without Map overhead. Capacity: a power of two at least twice the number of keys given.
+ */
+export class IntTable {
+  private readonly keys: Int32Array;
+  private readonly values: Int32Array;
+  private readonly mask: number;
+  constructor(entries: number) {
+    let cap = 16;
+    while (cap < entries * 2) cap *= 2;
+    this.mask = cap - 1;
+    this.keys = new Int32Array(cap).fill(-1);
+    this.values = new Int32Array(cap).fill(-1);
+  }
+  /** @throws RangeError on a negative key */
+  set(key: number, value: number): void {
+    if (key < 0) throw new RangeError('IntTable keys are non-negative');
+    let i = Math.imul(key, 0x9e3779b1) >>> 0;
+    for (;;) {
+      i &= this.mask;
+      const k = this.keys[i] ?? -1;
+      if (k === -1 || k === key) break;
+      i++;
+    }
+    this.keys[i] = key;
+    this.values[i] = value;
+  }
+  get(key: number): number {
+    let i = Math.imul(key, 0x9e3779b1) >>> 0;
+    for (;;) {
+      i &= this.mask;
+      const k = this.keys[i] ?? -1;
+      if (k === key) return this.values[i] ?? -1;
+      if (k === -1) return -1;
+      i++;
+    }
+  }
+}
+
+function flatten(langs: readonly string[], table: ReadonlyMap<number, Int16Array>): { rows: IntTable; ranks: Int16Array } {
+  const rows = new IntTable(table.size);
+  const ranks = new Int16Array(table.size * langs.length);
+  let r = 0;
+  for (const [k, rs] of table) {
+    rows.set(k, r);
+    ranks.set(rs, r * langs.length);
+    r++;
+  }
+  return { rows, ranks };
+}
+
+const emptyModels = (): FrancModels => ({
+  langs: [],
+  chars: new Map(),
+  charIndex: new Uint16Array(0x10000),
+  table: new Map(),
+  ...flatten([], new Map()),
+});
 
 export function routeModels(script: string): FrancModels {
   const group = FRANC_DATA[script] ?? {};
@@ -68,28 +133,52 @@ export function routeModels(script: string): FrancModels {
       ranks[l] = rank;
     }
   });
-  return { langs, chars, table };
+  const charIndex = new Uint16Array(0x10000);
+  for (const [c, i] of chars) charIndex[c] = i;
+  return { langs, chars, charIndex, table, ...flatten(langs, table) };
 }
 
 const SCRIPTS: readonly ScriptGroup[] = [
   { name: 'Latin', re: /\p{Script=Latin}/u, models: routeModels('Latin') },
   { name: 'Arabic', re: /\p{Script=Arabic}/u, models: routeModels('Arabic') },
   { name: 'Ethiopic', re: /\p{Script=Ethiopic}/u, models: routeModels('Ethiopic') },
-  { name: 'Cyrillic', re: /\p{Script=Cyrillic}/u, models: { langs: [], chars: new Map(), table: new Map() } },
-  { name: 'Greek', re: /\p{Script=Greek}/u, models: { langs: [], chars: new Map(), table: new Map() } },
+  { name: 'Cyrillic', re: /\p{Script=Cyrillic}/u, models: emptyModels() },
+  { name: 'Greek', re: /\p{Script=Greek}/u, models: emptyModels() },
 ];
 
-/** Script index (into SCRIPTS) of each code point seen, or -1. */
-const SCRIPT_OF = new Map<number, number>();
+/** Script index (into SCRIPTS) of each BMP code point seen, +2 (0 = not computed yet, 1 = none). */
+const SCRIPT_OF_BMP = new Uint8Array(0x10000);
+/** The same for code points above the BMP, without the offset. */
+const SCRIPT_OF_ASTRAL = new Map<number, number>();
 function scriptOf(cp: number): number {
   if (cp < 128) return (cp >= 65 && cp <= 90) || (cp >= 97 && cp <= 122) ? 0 : -1;
-  let s = SCRIPT_OF.get(cp);
+  if (cp < 0x10000) {
+    const k = SCRIPT_OF_BMP[cp] ?? 0;
+    if (k !== 0) return k - 2;
+    const s = SCRIPTS.findIndex((g) => g.re.test(String.fromCharCode(cp)));
+    SCRIPT_OF_BMP[cp] = s + 2;
+    return s;
+  }
+  let s = SCRIPT_OF_ASTRAL.get(cp);
   if (s === undefined) {
     const ch = String.fromCodePoint(cp);
     s = SCRIPTS.findIndex((g) => g.re.test(ch));
-    SCRIPT_OF.set(cp, s);
+    SCRIPT_OF_ASTRAL.set(cp, s);
   }
   return s;
+}
+
+/** Whether a word holds a code point of script `s` (the same as SCRIPTS[s].re.test(word)). */
+function hasScript(word: string, s: number): boolean {
+  for (let i = 0; i < word.length; i++) {
+    let cp = word.charCodeAt(i);
+    if (cp >= 0xd800 && cp <= 0xdbff) {
+      cp = word.codePointAt(i) ?? cp;
+      if (cp > 0xffff) i++;
+    }
+    if (scriptOf(cp) === s) return true;
+  }
+  return false;
 }
 
 function countScripts(text: string): number[] {
@@ -112,6 +201,67 @@ const FRANC_MAX_DIFFERENCE = 300;
 const FRANC_PUNCTUATION = /[\u0021-\u0040]+/gu;
 
 /**
+ * A reusable counter of distinct (x, y) int32 pairs: open addressing over a fixed capacity, cleared in O(1) by a
+ * generation number. Holds at most `capacity / 2` pairs (francRank adds at most FRANC_MAX_LENGTH).
+ */
+class PairCounter {
+  private readonly xs: Int32Array;
+  private readonly ys: Int32Array;
+  private readonly gens: Uint32Array;
+  private readonly slots: Int32Array;
+  private readonly counts: Int32Array;
+  private readonly mask: number;
+  private gen = 0;
+  /** Number of distinct pairs since the last reset. */
+  size = 0;
+  constructor(capacity: number) {
+    this.mask = capacity - 1;
+    this.xs = new Int32Array(capacity);
+    this.ys = new Int32Array(capacity);
+    this.gens = new Uint32Array(capacity);
+    this.counts = new Int32Array(capacity);
+    this.slots = new Int32Array(capacity);
+  }
+  reset(): void {
+    this.size = 0;
+    if (++this.gen === 0xffffffff) {
+      this.gens.fill(0);
+      this.gen = 1;
+    }
+  }
+  add(x: number, y: number): void {
+    let i = (Math.imul(x, 0x9e3779b1) ^ Math.imul(y, 0x85ebca6b)) >>> 0;
+    for (;;) {
+      i &= this.mask;
+      if (this.gens[i] !== this.gen) {
+        this.gens[i] = this.gen;
+        this.xs[i] = x;
+        this.ys[i] = y;
+        this.counts[i] = 1;
+        this.slots[this.size++] = i;
+        return;
+      }
+      if (this.xs[i] === x && this.ys[i] === y) {
+        this.counts[i] = (this.counts[i] ?? 0) + 1;
+        return;
+      }
+      i++;
+    }
+  }
+  /** x of the s-th distinct pair, in first-seen order. */
+  keyAt(s: number): number {
+    return this.xs[this.slots[s] ?? 0] ?? 0;
+  }
+  countAt(s: number): number {
+    return this.counts[this.slots[s] ?? 0] ?? 0;
+  }
+}
+
+/** Scratch counters of francRank (synchronous, so one pair serves every call); 2 × FRANC_MAX_LENGTH rounded up. */
+const KNOWN_TRIGRAMS = new PairCounter(8192);
+const UNKNOWN_TRIGRAMS = new PairCounter(8192);
+
+/**
  * franc@5's `all(value, { only })` for one script group, computed as franc does (same cleaning, trigram counts,
  * distances, stable sort and normalisation) with Maps and without its per-call script detection, which we do
  * ourselves. `test/unit/detection-language-parity.spec.ts` checks it against franc itself.
@@ -119,26 +269,40 @@ const FRANC_PUNCTUATION = /[\u0021-\u0040]+/gu;
 export function francRank(value: string, models: FrancModels): Array<[string, number]> {
   const v = value.slice(0, FRANC_MAX_LENGTH);
   const cleaned = ` ${v.replace(FRANC_PUNCTUATION, ' ').replace(/\s+/gu, ' ').trim().toLowerCase()} `;
-  const counts = new Map<number, number>();
-  const unknown = new Set<string>();
-  let a = models.chars.get(cleaned.charCodeAt(0)) ?? 0;
-  let b = models.chars.get(cleaned.charCodeAt(1)) ?? 0;
+  // distinct trigrams and their counts, in scratch tables (no Map or Set per call): known-character trigrams keyed by
+  // their model key, the others (a character no model uses) by their three code units
+  const counts = KNOWN_TRIGRAMS;
+  const unknown = UNKNOWN_TRIGRAMS;
+  counts.reset();
+  unknown.reset();
+  const ci = models.charIndex;
+  let ca = cleaned.charCodeAt(0);
+  let cb = cleaned.charCodeAt(1);
+  let a = ci[ca] ?? 0;
+  let b = ci[cb] ?? 0;
   for (let i = 2; i < cleaned.length; i++) {
-    const c = models.chars.get(cleaned.charCodeAt(i)) ?? 0;
-    if (a === 0 || b === 0 || c === 0) unknown.add(cleaned.slice(i - 2, i + 1));
-    else {
-      const k = (a << 20) | (b << 10) | c;
-      counts.set(k, (counts.get(k) ?? 0) + 1);
-    }
+    const cc = cleaned.charCodeAt(i);
+    const c = ci[cc] ?? 0;
+    if (a === 0 || b === 0 || c === 0) unknown.add(ca, (cb << 16) | cc);
+    else counts.add((a << 20) | (b << 10) | c, 0);
     a = b;
     b = c;
+    ca = cb;
+    cb = cc;
   }
   const n = models.langs.length;
   const d = new Array<number>(n).fill(unknown.size * FRANC_MAX_DIFFERENCE);
-  for (const [k, count] of counts) {
-    const ranks = models.table.get(k);
+  const { rows, ranks } = models;
+  for (let s = 0; s < counts.size; s++) {
+    const row = rows.get(counts.keyAt(s));
+    if (row < 0) {
+      for (let l = 0; l < n; l++) d[l] = (d[l] ?? 0) + FRANC_MAX_DIFFERENCE;
+      continue;
+    }
+    const count = counts.countAt(s);
+    const base = row * n;
     for (let l = 0; l < n; l++) {
-      const rank = ranks === undefined ? -1 : (ranks[l] ?? -1);
+      const rank = ranks[base + l] ?? -1;
       d[l] = (d[l] ?? 0) + (rank < 0 ? FRANC_MAX_DIFFERENCE : Math.abs(count - rank - 1));
     }
   }
@@ -155,6 +319,9 @@ export const MIN_LETTERS = 20;
 const FULL_CONFIDENCE_LETTERS = 80;
 
 const NOISE = /https?:\/\/\S+|www\.\S+|(?<!\S)[^\s@]+@\S+|@[\w.]+|#\S+|[\d\p{P}\p{S}]+/gu; // (?<!\S): try e-mail-like runs from their start only (linear)
+
+/** NOISE's last branch alone (see identifyLanguage). */
+const NOISE_PLAIN = /[\d\p{P}\p{S}]+/gu;
 
 const LATIN = /\p{Script=Latin}/u;
 const CYR_GREEK = /[\p{Script=Cyrillic}\p{Script=Greek}]/u;
@@ -179,7 +346,10 @@ function foldMixedWord(word: string): string {
  * Pure; never throws.
  */
 export function identifyLanguage(text: string): LanguageGuess {
-  let cleaned = text.normalize('NFKC').replace(NOISE, ' ');
+  const nfkc = text.normalize('NFKC');
+  // without '@', '://', 'www.' or '#', only NOISE's last branch can match: the same result from a simpler pattern
+  const plain = !nfkc.includes('@') && !nfkc.includes('://') && !nfkc.includes('www.') && !nfkc.includes('#');
+  let cleaned = nfkc.replace(plain ? NOISE_PLAIN : NOISE, ' ');
   let counts = countScripts(cleaned);
   if ((counts[0] ?? 0) > 0 && ((counts[3] ?? 0) > 0 || (counts[4] ?? 0) > 0)) {
     cleaned = cleaned.replace(/\S+/gu, foldMixedWord);
@@ -195,7 +365,7 @@ export function identifyLanguage(text: string): LanguageGuess {
   });
   const group = SCRIPTS[best];
   if (group === undefined || group.models.langs.length === 0 || bestCount < MIN_LETTERS) return { code: 'und', confidence: 0 };
-  const words = cleaned.split(/\s+/u).filter((w) => group.re.test(w));
+  const words = cleaned.split(/\s+/u).filter((w) => hasScript(w, best));
   const ranked = francRank(words.join(' '), group.models);
   const top = ranked[0];
   if (top === undefined) return { code: 'und', confidence: 0 };

@@ -39,36 +39,59 @@ export interface CompiledMatcher {
   rules: readonly Rule[];
   index: ReadonlyMap<string, readonly TermRef[]>;
   prefixTerms: readonly TermRef[];
+  /** First UTF-16 unit of every prefix term's first word; null when one of them is empty (then every token is tried). */
+  prefixStarts: ReadonlySet<number> | null;
   regexes: ReadonlyArray<{ rule: number; regex: LinearRegex }>;
   prefilter: RegexPrefilter;
   entityRules: readonly number[];
   /** Rule index → indices of other rules carrying one of its `near` tags. */
   nearContext: ReadonlyArray<readonly number[]>;
+  /** Token text → the terms that may start at such a token (see {@link termsStartingAt}); cached, pure. */
+  starts: BoundedCache<TokenTerms>;
 }
+
+/**
+ * The terms whose first word matches a token: `indexed` from the term index (in the order the token's keys and each
+ * key's list give them, each term once), then `prefixed` (prefix terms whose first word matches, in rule order).
+ */
+interface TokenTerms {
+  indexed: readonly TermRef[];
+  prefixed: readonly TermRef[];
+}
+const NO_TERMS: TokenTerms = { indexed: [], prefixed: [] };
 
 const STEM_LANGS = Object.entries(STEMMERS);
 const LATIN_WORD = /^[a-z]+$/u;
 
-/** All keys a token answers to: its Arabic variants and `lang:stem` for every stemmer language (cached, pure). */
-const TOKEN_KEYS = new BoundedCache<readonly string[]>(200_000);
-function computeKeys(word: string): readonly string[] {
-  const keys = arabicVariants(word);
+/** What a token answers to: its Arabic variants, and those plus `lang:stem` keys for every stemmer language. */
+interface TokenInfo {
+  variants: readonly string[];
+  keys: readonly string[];
+}
+
+/** Token info by token text (cached, pure). */
+const TOKEN_INFO = new BoundedCache<TokenInfo>(200_000);
+function computeInfo(word: string): TokenInfo {
+  const variants = arabicVariants(word);
+  const keys = [...variants];
   if (word.length >= MIN_STEM_LENGTH && LATIN_WORD.test(word)) {
     for (const [lang, fn] of STEM_LANGS) keys.push(`${lang}:${fn(word)}`);
   }
-  return keys;
+  return { variants, keys };
 }
+
+/** All keys a token answers to: its Arabic variants and `lang:stem` for every stemmer language (cached, pure). */
 export function tokenKeys(word: string): readonly string[] {
-  return TOKEN_KEYS.get(word, computeKeys);
+  return TOKEN_INFO.get(word, computeInfo).keys;
 }
 
 function wordMatches(token: string, w: TermWord): boolean {
-  const keys = tokenKeys(token);
+  const info = TOKEN_INFO.get(token, computeInfo);
   if (w.prefix) {
-    for (const v of arabicVariants(token)) if (v.startsWith(w.word)) return true;
+    for (const v of info.variants) if (v.startsWith(w.word)) return true;
     return false;
   }
-  for (const k of keys) if (w.variants.includes(k) || w.stems.includes(k)) return true;
+  for (const k of info.keys) if (w.variants.includes(k) || w.stems.includes(k)) return true;
   return false;
 }
 
@@ -101,7 +124,48 @@ export function compileMatcher(rules: readonly Rule[]): CompiledMatcher {
     if (near === null) return [];
     return rules.flatMap((other, o) => (o !== r && other.tags.some((t) => near.tags.includes(t)) ? [o] : []));
   });
-  return { rules, index, prefixTerms, regexes, prefilter: buildPrefilter(regexes.map((x) => x.regex)), entityRules, nearContext };
+  const prefixStarts = prefixTerms.every((p) => (p.term.words[0]?.word.length ?? 0) > 0)
+    ? new Set(prefixTerms.map((p) => p.term.words[0]?.word.charCodeAt(0) ?? -1))
+    : null;
+  const cm: CompiledMatcher = {
+    rules,
+    index,
+    prefixTerms,
+    prefixStarts,
+    regexes,
+    prefilter: buildPrefilter(regexes.map((x) => x.regex)),
+    entityRules,
+    nearContext,
+    starts: new BoundedCache<TokenTerms>(100_000),
+  };
+  return cm;
+}
+
+function computeTermsStartingAt(cm: CompiledMatcher, token: string): TokenTerms {
+  const info = TOKEN_INFO.get(token, computeInfo);
+  const indexed: TermRef[] = [];
+  const seen = new Set<TermRef>();
+  for (const key of info.keys) {
+    for (const ref of cm.index.get(key) ?? []) {
+      if (seen.has(ref)) continue;
+      seen.add(ref);
+      indexed.push(ref);
+    }
+  }
+  const prefixed: TermRef[] = [];
+  const starts = cm.prefixStarts;
+  if (cm.prefixTerms.length > 0 && (starts === null || info.variants.some((v) => starts.has(v.charCodeAt(0))))) {
+    for (const ref of cm.prefixTerms) {
+      const first = ref.term.words[0];
+      if (first !== undefined && wordMatches(token, first)) prefixed.push(ref);
+    }
+  }
+  return indexed.length === 0 && prefixed.length === 0 ? NO_TERMS : { indexed, prefixed };
+}
+
+/** The terms that may start at a token with this text (first word matched; the rest is checked per post). */
+function termsStartingAt(cm: CompiledMatcher, token: string): TokenTerms {
+  return cm.starts.get(token, (t) => computeTermsStartingAt(cm, t));
 }
 
 /** True when the rule runs on a post in this language (see the module comment). */
@@ -154,22 +218,15 @@ export function matchRules(cm: CompiledMatcher, n: NormalisedText, tokens: reado
   for (let i = 0; i < tokens.length; i++) {
     const tok = tokens[i];
     if (tok === undefined) continue;
-    const seen = new Set<TermRef>();
-    for (const key of tokenKeys(tok.text)) {
-      const refs = cm.index.get(key);
-      if (refs === undefined) continue;
-      for (const ref of refs) {
-        if (!applies[ref.rule] || seen.has(ref)) continue;
-        seen.add(ref);
-        const last = termEnd(tokens, i, ref.term);
-        const b = tokens[last];
-        if (last >= 0 && b !== undefined) add(ref.rule, toOriginalSpan(n, tok.start, b.end));
-      }
-    }
-    for (const ref of cm.prefixTerms) {
+    const { indexed, prefixed } = termsStartingAt(cm, tok.text);
+    for (const ref of indexed) {
       if (!applies[ref.rule]) continue;
-      const first = ref.term.words[0];
-      if (first === undefined || !wordMatches(tok.text, first)) continue;
+      const last = termEnd(tokens, i, ref.term);
+      const b = tokens[last];
+      if (last >= 0 && b !== undefined) add(ref.rule, toOriginalSpan(n, tok.start, b.end));
+    }
+    for (const ref of prefixed) {
+      if (!applies[ref.rule]) continue;
       const last = termEnd(tokens, i, ref.term);
       const b = tokens[last];
       if (last >= 0 && b !== undefined) add(ref.rule, toOriginalSpan(n, tok.start, b.end));

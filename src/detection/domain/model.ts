@@ -74,6 +74,182 @@ export interface ModelOutput {
 
 const round = (x: number, d = 4): number => Math.round(x * 10 ** d) / 10 ** d;
 
+/**
+ * A model prepared for scoring posts without building feature strings: {@link compileModel} gives each known feature an
+ * id equal to its rank in name order (JavaScript string order, as {@link scoreModel} sorts), so summing weights in id
+ * order is summing them in name order (the same floating-point result), and it indexes the known words, trigrams,
+ * digit shapes and entity features by what the post holds. Build once per model.
+ */
+export interface CompiledModel {
+  model: LinearModel;
+  names: readonly string[];
+  weights: Float64Array;
+  /** token text → id of `w:<token>` */
+  words: ReadonlyMap<string, number>;
+  /** three UTF-16 code units → id of `c:<trigram>` */
+  trigrams: TrigramTable;
+  /** digit count 0..9 → id of `d:<n>`, or -1 */
+  digits: Int32Array;
+  /** ids of e:phone, e:price, e:messenger, e:dm, or -1 */
+  entity: { phone: number; price: number; messenger: number; dm: number };
+  /** Scratch: per feature id, the number of the last post that counted it (dedupe without a Set per post). */
+  seen: Uint32Array;
+  stamp: number;
+  /** Scratch: the known feature ids of the post being scored. */
+  known: Int32Array;
+}
+
+const CARET = 0x5e;
+const DOLLAR = 0x24;
+
+/**
+ * An open-addressing hash table from three UTF-16 code units to a feature id (-1 when absent): trigram lookups
+ * without allocating a string per trigram. Capacity is a power of two at least twice the entries, so probes stay short.
+ */
+export class TrigramTable {
+  private readonly keysHi: Int32Array;
+  private readonly keysLo: Int32Array;
+  private readonly ids: Int32Array;
+  private readonly mask: number;
+  constructor(entries: number) {
+    let cap = 16;
+    while (cap < entries * 2) cap *= 2;
+    this.mask = cap - 1;
+    this.keysHi = new Int32Array(cap).fill(-1);
+    this.keysLo = new Int32Array(cap);
+    this.ids = new Int32Array(cap).fill(-1);
+  }
+  private slot(a: number, b: number, c: number): number {
+    return (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b) ^ Math.imul(c, 0xc2b2ae35)) >>> 0;
+  }
+  set(a: number, b: number, c: number, id: number): void {
+    const lo = (b << 16) | c;
+    let i = this.slot(a, b, c) & this.mask;
+    while (this.keysHi[i] !== -1 && !(this.keysHi[i] === a && this.keysLo[i] === lo)) i = (i + 1) & this.mask;
+    this.keysHi[i] = a;
+    this.keysLo[i] = lo;
+    this.ids[i] = id;
+  }
+  /** The id of the trigram (a, b, c), or -1. */
+  get(a: number, b: number, c: number): number {
+    const lo = (b << 16) | c;
+    let i = this.slot(a, b, c) & this.mask;
+    for (;;) {
+      const hi = this.keysHi[i] ?? -1;
+      if (hi === -1) return -1;
+      if (hi === a && this.keysLo[i] === lo) return this.ids[i] ?? -1;
+      i = (i + 1) & this.mask;
+    }
+  }
+}
+
+/** Prepares a model for {@link scoreTokens}. Pure; O(number of weights · log). */
+export function compileModel(model: LinearModel): CompiledModel {
+  const names = [...model.weights.keys()].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  const weights = new Float64Array(names.length);
+  const words = new Map<string, number>();
+  const trigramNames: Array<[string, number]> = [];
+  const digits = new Int32Array(10).fill(-1);
+  const entity = { phone: -1, price: -1, messenger: -1, dm: -1 };
+  names.forEach((name, id) => {
+    weights[id] = model.weights.get(name) ?? 0;
+    const body = name.slice(2);
+    if (name.startsWith('w:')) words.set(body, id);
+    else if (name.startsWith('c:') && body.length === 3) trigramNames.push([body, id]);
+    else if (name.startsWith('d:') && /^[0-9]$/u.test(body)) digits[Number(body)] = id;
+    else if (name === 'e:phone') entity.phone = id;
+    else if (name === 'e:price') entity.price = id;
+    else if (name === 'e:messenger') entity.messenger = id;
+    else if (name === 'e:dm') entity.dm = id;
+  });
+  const trigrams = new TrigramTable(trigramNames.length);
+  for (const [t, id] of trigramNames) trigrams.set(t.charCodeAt(0), t.charCodeAt(1), t.charCodeAt(2), id);
+  return { model, names, weights, words, trigrams, digits, entity, seen: new Uint32Array(names.length), stamp: 0, known: new Int32Array(names.length) };
+}
+
+/**
+ * Scores a tokenised post and its entities with a compiled model: the same result as
+ * `scoreModel(model, extractFeatures(tokens, entities))`, computed from the known features only (an unknown feature
+ * weighs nothing). Not re-entrant per compiled model (synchronous use only).
+ */
+export function scoreTokens(cm: CompiledModel, tokens: readonly Token[], entities: Entities): ModelOutput {
+  if (++cm.stamp === 0xffffffff) {
+    cm.seen.fill(0);
+    cm.stamp = 1;
+  }
+  const stamp = cm.stamp;
+  const seen = cm.seen;
+  const buf = cm.known;
+  let count = 0;
+  const add = (id: number | undefined): void => {
+    if (id === undefined || id < 0 || seen[id] === stamp) return;
+    seen[id] = stamp;
+    buf[count++] = id;
+  };
+  for (const t of tokens) {
+    const w = t.text;
+    const len = w.length;
+    let digitCount = 0;
+    for (let i = 0; i < len; i++) {
+      const c = w.charCodeAt(i);
+      if (c >= 48 && c <= 57) digitCount++;
+    }
+    if (digitCount > 0) {
+      add(cm.digits[Math.min(9, digitCount)]);
+      continue;
+    }
+    add(cm.words.get(w));
+    if (len >= MIN_NGRAM_TOKEN) {
+      // trigrams of `^${w}$`, read as code units without building strings
+      const tt = cm.trigrams;
+      let a = w.charCodeAt(0);
+      let b = w.charCodeAt(1);
+      add(tt.get(CARET, a, b));
+      for (let i = 2; i < len; i++) {
+        const c = w.charCodeAt(i);
+        add(tt.get(a, b, c));
+        a = b;
+        b = c;
+      }
+      add(tt.get(a, b, DOLLAR));
+    }
+  }
+  if (entities.phones.length > 0) add(cm.entity.phone);
+  if (entities.prices.length > 0) add(cm.entity.price);
+  let messenger = false;
+  let dm = false;
+  for (const m of entities.messengers) {
+    if (m.service === 'dm') dm = true;
+    else messenger = true;
+  }
+  if (messenger) add(cm.entity.messenger);
+  if (dm) add(cm.entity.dm);
+  const known = buf.subarray(0, count).sort(); // numeric order = name order
+  const { model, weights, names } = cm;
+  let margin = model.bias;
+  for (const id of known) margin += weights[id] ?? 0;
+  const logit = model.calibration.a * margin + model.calibration.b;
+  // the 8 largest |weight|, ties by name (= id order): insertion into a short sorted list
+  const top: number[] = [];
+  for (const id of known) {
+    const a = Math.abs(weights[id] ?? 0);
+    let k = top.length;
+    while (k > 0 && Math.abs(weights[top[k - 1] ?? 0] ?? 0) < a) k--;
+    if (k < 8) {
+      top.splice(k, 0, id);
+      if (top.length > 8) top.pop();
+    }
+  }
+  return {
+    modelVersion: model.version,
+    margin: round(margin),
+    logit: round(logit),
+    probability: round(1 / (1 + Math.exp(-logit))),
+    topFeatures: top.map((id) => ({ feature: names[id] ?? '', weight: weights[id] ?? 0 })),
+    knownFeatures: known.length,
+  };
+}
+
 /** Scores a post's features with a linear model. Pure and deterministic (features are summed in sorted order). */
 export function scoreModel(model: LinearModel, features: readonly string[]): ModelOutput {
   const known: Array<{ feature: string; weight: number }> = [];

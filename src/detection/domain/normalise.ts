@@ -129,6 +129,10 @@ const ASCII_OUT: readonly string[] = Array.from({ length: 128 }, (_, c) => mapCl
 /** Non-ASCII clusters seen before: their mapped output (mapCluster is pure). */
 const CLUSTER_CACHE = new BoundedCache<string>(50_000);
 
+/** Mapped output and class of each lone BMP code point seen (mapCluster and classify are pure); filled lazily. */
+const BMP_OUT: Array<string | undefined> = new Array<string | undefined>(0x10000);
+const BMP_CLS = new Uint8Array(0x10000);
+
 /** Unit classes, as bits: letter-only output, a single Latin letter, a single Cyrillic/Greek letter. */
 export const IS_LETTER = 1;
 export const IS_LATIN = 2;
@@ -178,6 +182,23 @@ function mapUnits(original: string): Units {
           if (!isCombining(next)) break;
           end += next > 0xffff ? 2 : 1;
         }
+      }
+      if (end === i + 1) {
+        // a lone BMP code point: its output and class from a table (the same as the cluster cache gives)
+        let o = BMP_OUT[c];
+        if (o === undefined) {
+          o = mapCluster(String.fromCharCode(c));
+          BMP_OUT[c] = o;
+          BMP_CLS[c] = classify(o);
+        }
+        if (o !== '') {
+          u.out.push(o);
+          u.start.push(i);
+          u.end.push(end);
+          u.cls.push(BMP_CLS[c] ?? 0);
+        }
+        i = end;
+        continue;
       }
       out = CLUSTER_CACHE.get(original.slice(i, end), mapCluster);
     }

@@ -1,7 +1,7 @@
 import { extractEntities } from './entities';
 import { identifyLanguage } from './language';
 import { compileMatcher, matchRules } from './matcher';
-import { extractFeatures, scoreModel, type LinearModel, type ModelOutput } from './model';
+import { compileModel, scoreTokens, type LinearModel, type ModelOutput } from './model';
 import { normalise, tokenise } from './normalise';
 import type { Ruleset } from './ruleset';
 import { score as scoreHits, SCORING } from './scoring';
@@ -107,6 +107,7 @@ export function createDetector(ruleset: Ruleset, thresholds: Thresholds, options
   const t: Required<Thresholds> = { flag, review, bands: { ...bands } };
   const matcher = compileMatcher(ruleset.rules);
   const model = options.model ?? null;
+  const compiledModel = model === null ? null : compileModel(model);
   const constants = { ...SCORING, coreCategories: [...SCORING.coreCategories] };
   return {
     classify(fullText: string): Detection {
@@ -116,7 +117,7 @@ export function createDetector(ruleset: Ruleset, thresholds: Thresholds, options
       const language = identifyLanguage(text);
       const entities = extractEntities(n, language.code);
       const hits = matchRules(matcher, n, tokens, entities, language);
-      const modelOut = model === null ? null : scoreModel(model, extractFeatures(tokens, entities));
+      const modelOut = compiledModel === null ? null : scoreTokens(compiledModel, tokens, entities);
       const breakdown = scoreHits(hits, modelOut);
       const label = labelFor(breakdown.score, t);
       const flagged = breakdown.score >= t.flag;

@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto';
+import { Body, Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { z } from 'zod';
+import { AuditRepository } from '../audit/audit.repository';
+import { Access } from '../auth/access.decorator';
+import { auditActor, type AppRequest } from '../auth/request-context';
+import { DomainError } from '../common/errors';
+import { parseOrThrow } from '../common/validate';
+import { DETECTOR, RULESET_DETECTORS, type LoadedDetector } from '../detection/detector.provider';
+import { PrismaService } from '../prisma/prisma.service';
+import { VERSION } from '../rulesets/rulesets.controller';
+import type { RulesetDetectors } from '../rulesets/ruleset-store';
+import { EvaluationAccumulator } from './domain/evaluate';
+import { checkFailUnder, parseFailUnder } from './domain/fail-under';
+
+/** Largest labelled set one request may carry (posts). */
+export const MAX_EVALUATION_POSTS = 20_000;
+
+const Body_ = z.strictObject({
+  posts: z.array(z.strictObject({
+    id: z.union([z.string().min(1).max(200), z.number().int()]).transform(String),
+    text: z.string().max(100_000),
+    label: z.enum(['smuggling_ad', 'not_smuggling']),
+    lang: z.string().max(16).optional(),
+    kind: z.string().max(64).optional(),
+  })).min(1).max(MAX_EVALUATION_POSTS),
+  rulesetVersion: VERSION.optional(),
+  prevalences: z.array(z.number()).min(1).max(10).optional(),
+  failUnder: z.string().max(500).optional(),
+});
+
+/**
+ * Evaluations over the API (analysts): a labelled set in the body, scored by the live ruleset or a stored
+ * version, with the live model and thresholds. The report is the same as `cli evaluate --json`. The posts
+ * are not stored; the audit event records the dataset's SHA-256, its size, the versions and the figures.
+ */
+@Controller('v1/evaluations')
+export class EvaluationsController {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly audit: AuditRepository,
+    @Inject(DETECTOR) private readonly loaded: LoadedDetector,
+    @Inject(RULESET_DETECTORS) private readonly detectors: RulesetDetectors,
+  ) {}
+
+  @Post()
+  @HttpCode(200)
+  @Access('evaluations.run')
+  async run(@Body() body: unknown, @Req() req: AppRequest) {
+    const b = parseOrThrow(Body_, body, 'EVALUATION.INVALID');
+    const gate = b.failUnder === undefined ? null : parseFailUnder(b.failUnder);
+    const version = b.rulesetVersion ?? this.loaded.rulesetVersion;
+    const d = await this.detectors.get(this.prisma, version);
+    if (!d) throw new DomainError('RULESET.NOT_FOUND', 'not_found', `rulesetVersion: ${version} is not stored; propose it first`);
+    const acc = new EvaluationAccumulator({ prevalences: b.prevalences });
+    for (let i = 0; i < b.posts.length; i++) {
+      const p = b.posts[i]!;
+      acc.add(p, d.detector.classify(p.text));
+      if (i % 250 === 249) await yieldToLoop(); // keep the API answering other requests during a large set
+    }
+    const report = acc.report();
+    const failures = gate ? checkFailUnder(report, gate) : [];
+    const datasetSha256 = createHash('sha256').update(JSON.stringify(b.posts)).digest('hex');
+    await this.audit.appendAlone([{
+      ...auditActor(req.ctx!), action: 'evaluation', outcome: 'success', resourceType: 'ruleset', resourceId: version, rulesetVersion: version, modelVersion: d.modelVersion,
+      details: {
+        datasetSha256, posts: report.posts, live: version === this.loaded.rulesetVersion,
+        precision: report.overall.precision, recall: report.overall.recall, f1: report.overall.f1, fpr: report.overall.fpr,
+        fprRatio: report.fairness.maxRatio ?? null, failUnder: b.failUnder ?? null, failed: failures.map((f) => f.name),
+      },
+    }]);
+    return { ...report, datasetSha256, failUnder: gate ? { spec: b.failUnder, passed: failures.length === 0, failures } : null };
+  }
+}
