@@ -29,7 +29,7 @@ const COMMANDS: Record<string, { run: (o: cmd.Opts) => Promise<void>; usage: str
   'audit:verify-export': { run: audit.auditVerifyExport, usage: 'audit:verify-export <file> --public-key <pem> [--checkpoints <file>] [--json]', help: 'verify an export offline with only the public key (exit 3 when broken)' },
   'audit:checkpoint': { run: audit.auditCheckpoint, usage: 'audit:checkpoint [--json]', help: 'sign the current head of the audit chain' },
   'evidence:verify': { run: evidence.evidenceVerify, usage: 'evidence:verify <package.json> --public-key <pem> [--json]', help: 'verify an evidence package offline (exit 3 when it fails)' },
-  'retention:run': { run: retention.retentionRun, usage: 'retention:run [--now <ISO time>] [--json]', help: 'enforce policies/retention.yaml once (erasures are audited)' },
+  'retention:run': { run: retention.retentionRun, usage: 'retention:run [--now <ISO time>] [--public-key <pem file>] [--json]', help: 'enforce policies/retention.yaml once (erasures are audited)' },
   'audit:keygen': { run: audit.auditKeygen, usage: 'audit:keygen --out <dir> [--json]', help: 'create an Ed25519 key pair for signing checkpoints' },
   import: { run: importCommand, usage: IMPORT_USAGE, help: 'read platform exports (streaming) and send their posts through the API; --dry-run checks them with no services' },
   'report:effectiveness': { run: reportEffectiveness, usage: REPORT_USAGE, help: 'reviewer decisions as labels: flags, shares decided, precision, flag rate and its drift per period, language and rule; --chart writes an SVG' },

@@ -12,6 +12,7 @@ import type { KeyObject } from 'node:crypto';
 import { AUDIT_CHAIN_LOCK, appendAuditEvents, type AuditInput } from '../audit/audit-writer';
 import { checkpointSignatureValid, type AuditErasureDetails } from '../audit/domain/checkpoint';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
+import { ERASED } from './enforce';
 
 /**
  * Audit events are never erased before they are this many days old, whatever the policy or the
@@ -42,7 +43,9 @@ export interface AuditErasure {
  * no content) in the same transaction.
  * @param now the job's clock (a fake clock in tests moves the cutoff, never the floor)
  * @param days `auditEventsDays` of the retention policy
- * @param heldCases case references under legal hold: erasure stops before their first event
+ * @param heldCases case references under legal hold: erasure stops before their first event. It also stops
+ *   before the first event on a confirmed post (or its flag) whose content is still kept, so the chain of custody
+ *   of evidence lives as long as the evidence
  * @returns the erasure, or null when no checkpoint qualifies (nothing erased)
  * @throws Error from the database function when the log changed under it (the transaction rolls back)
  */
@@ -57,7 +60,10 @@ export async function eraseExpiredAuditEvents(
       SELECT (SELECT min(seq) FROM audit_event) AS first, (SELECT max(seq) FROM audit_event) AS head,
              (SELECT min(seq) FROM audit_event
                WHERE occurred_at >= LEAST(${cutoff}::timestamptz, statement_timestamp() - make_interval(days => ${AUDIT_FLOOR_DAYS}))
-                  OR case_reference = ANY(${[...opts.heldCases]}::text[])) AS stop`;
+                  OR case_reference = ANY(${[...opts.heldCases]}::text[])
+                  -- the chain of custody of evidence still kept: events on a confirmed post or its flag whose content is not erased
+                  OR (resource_type = 'post' AND resource_id IN (SELECT f.post_id::text FROM flag f JOIN post p ON p.id = f.post_id WHERE f.status = 'confirmed' AND p.text <> ${ERASED}))
+                  OR (resource_type = 'flag' AND resource_id IN (SELECT f.id::text FROM flag f JOIN post p ON p.id = f.post_id WHERE f.status = 'confirmed' AND p.text <> ${ERASED}))) AS stop`;
     if (bounds?.first == null || bounds.head == null) return null;
     // Erase at most up to the event before the first one that must stay, and never the head.
     const limit = Math.min(Number(bounds.stop ?? bounds.head + 1n) - 1, Number(bounds.head) - 1);

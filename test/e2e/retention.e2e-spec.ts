@@ -14,6 +14,7 @@ import { loadSigningKey } from '../../src/audit/signing-key';
 import { PrismaClient } from '../../src/generated/prisma/client';
 import type { RetentionPolicy } from '../../src/policy/domain/policy.schema';
 import { dropTestDatabase, ensureDatabase } from '../../src/prisma/database';
+import { eraseExpiredAuditEvents } from '../../src/retention/audit-erasure';
 import { ERASED, enforceRetention } from '../../src/retention/enforce';
 import { PROVENANCE, apiKey, posts, startApi, startWorker, testPrisma, waitFor } from '../support/harness';
 
@@ -251,5 +252,69 @@ describe('erasing the audit log after auditEventsDays', () => {
     await expect(call(cp.C.seq, ago(200))).rejects.toThrow(/not older than the cutoff/);
     expect(await firstSeq()).toBe(11);
     expect((await verifyNow()).ok).toBe(true);
+  });
+});
+
+/**
+ * The chain of custody of evidence lives as long as the evidence: the audit log is not erased from the first
+ * event on a confirmed post (or its flag) whose content is still kept. A database of its own, as above.
+ */
+describe('audit erasure and the chain of custody of kept evidence', () => {
+  const ROOT = join(__dirname, '..', '..');
+  const url = (() => {
+    const u = new URL(process.env.DATABASE_URL!);
+    u.pathname = u.pathname.replace(/_test$/, '_custody_test');
+    return u.toString();
+  })();
+  const key = loadSigningKey(process.env.AUDIT_SIGNING_KEY_FILE, false);
+  const t0 = Date.now();
+  const ago = (days: number) => new Date(t0 - days * DAY);
+  let owner: PrismaClient;
+  let app: PrismaClient;
+  let postId: string;
+
+  beforeAll(async () => {
+    await ensureDatabase(url);
+    const m = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'scripts', 'db-migrate.ts')], { env: { ...process.env, DATABASE_URL: url }, encoding: 'utf8', timeout: 120_000 });
+    if (m.status !== 0) throw new Error(`migration of ${url} failed:\n${m.stdout}\n${m.stderr}`);
+    owner = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+    app = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, options: '-c role=smugwatch_app' }) });
+    const who = await owner.principal.create({ data: { name: 'custody-reviewer', role: 'reviewer', unit: 'unit-c' } });
+    const batch = await owner.ingestBatch.create({
+      data: { submittedById: who.id, sourcePlatform: 'telegram', collectionMethod: 'manual_capture', legalBasis: 'test', collectedBy: 'officer-test-01', collectedAt: ago(501), receivedCount: 1, acceptedCount: 1, duplicateCount: 0, rejectedCount: 0 },
+    });
+    const post = await owner.post.create({ data: { batchId: batch.id, platform: 'telegram', platformPostId: 'c-1', url: 'https://t.me/fake_channel/1', authorPseudonym: 'ps_test', text: 'an offer kept as evidence', rawPayload: {}, rawSha256: '0'.repeat(64) } });
+    postId = post.id;
+    const c = await owner.classification.create({ data: { postId, score: 0.9, label: 'smuggling_ad', explanation: {}, rulesetVersion: 'r', modelVersion: 'm', policyVersion: 'p', flagThreshold: 0.6, workerId: 'w', flagged: true } });
+    await owner.flag.create({ data: { postId, classificationId: c.id, score: 0.9, language: 'eng', status: 'confirmed' } });
+    const append = (inputs: { resourceType: string; resourceId: string }[], days: number) =>
+      app.$transaction((tx) => appendAuditEvents(tx, inputs.map((i) => ({ actorId: 'officer-test-01', action: 'consultation', outcome: 'success' as const, ...i })), ago(days)));
+    // seq 1-5 (500 days ago; seq 3 is a custody event of the confirmed post), checkpoint at 5 (event 6);
+    // 7-10 (400 days), checkpoint at 10 (event 11); 12-13 (now), checkpoint at 13.
+    await append([1, 2, 3, 4, 5].map((i) => (i === 3 ? { resourceType: 'post', resourceId: postId } : { resourceType: 'post', resourceId: `probe-${i}` })), 500);
+    await takeCheckpoint(app, key, { actorId: 'scheduler', actorRole: 'system' }, ago(500));
+    await append([7, 8, 9, 10].map((i) => ({ resourceType: 'post', resourceId: `probe-${i}` })), 400);
+    await takeCheckpoint(app, key, { actorId: 'scheduler', actorRole: 'system' }, ago(400));
+    await append([12, 13].map((i) => ({ resourceType: 'post', resourceId: `probe-${i}` })), 0);
+    await takeCheckpoint(app, key, { actorId: 'scheduler', actorRole: 'system' }, ago(0));
+  }, 180_000);
+  afterAll(async () => {
+    await app?.$disconnect();
+    await owner?.$disconnect();
+    await dropTestDatabase(url);
+  });
+
+  const erase = () => eraseExpiredAuditEvents(app, { now: new Date(t0), days: 365, heldCases: [], publicKey: key.publicKey, actor: { actorId: 'retention', actorRole: 'system' } });
+
+  it('keeps every event from the first custody event of a confirmed post whose content is kept', async () => {
+    expect(await erase()).toBeNull(); // seq 3 must stay, and no checkpoint lies before it
+    expect(await owner.auditEvent.count()).toBe(14);
+  });
+
+  it('erases up to the newest qualifying checkpoint once that evidence is erased', async () => {
+    await owner.post.update({ where: { id: postId }, data: { text: ERASED } });
+    const r = await erase();
+    expect(r).toMatchObject({ count: 10, firstSeq: 1, lastSeq: 10 });
+    expect((await verifyAuditLog(app, key.publicKey)).ok).toBe(true);
   });
 });

@@ -63,6 +63,9 @@ CREATE INDEX "shadow_classification_ruleset_version_created_at_idx" ON "shadow_c
 -- CreateIndex
 CREATE INDEX "backtest_result_post_id_idx" ON "backtest_result"("post_id");
 
+-- CreateIndex
+CREATE INDEX "flag_created_at_idx" ON "flag"("created_at");
+
 -- AddForeignKey
 ALTER TABLE "shadow_classification" ADD CONSTRAINT "shadow_classification_post_id_fkey" FOREIGN KEY ("post_id") REFERENCES "post"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 

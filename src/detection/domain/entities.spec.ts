@@ -32,6 +32,15 @@ describe('phones', () => {
     expect(p?.e164).toBe('+33639980012');
   });
 
+  it.each([
+    ['ckb', 'پەیوەندی بکە 0750 000 0141', '0750 000 0141', '+9647500000141', 'IQ'],
+    ['tir', 'ደውሉ 07 123 456', '07 123 456', '+2917123456', 'ER'],
+  ])('tries the country of the post language first (%s)', (lang, text, span, e164, country) => {
+    const [p] = entities(text, lang).phones;
+    expect(p).toMatchObject({ text: span, e164, country });
+    expect(text.slice(p?.start, p?.end)).toBe(span);
+  });
+
   it('does not take prices or years for phones', () => {
     expect(entities('Price 2,500 euros in 2026, 1.500.000 toman').phones).toEqual([]);
   });
@@ -53,6 +62,29 @@ describe('prices', () => {
   ])('%s → %d %s', (text, amount, currency) => {
     const [p] = entities(`price ${text} ok`).prices;
     expect(p).toMatchObject({ amount, currency });
+  });
+
+  describe('in Central Kurdish (Sorani) and Ethiopic scripts, with offsets into the original', () => {
+    it.each([
+      ['نرخ ٥٠٠٠ یۆرۆ بۆ هەر کەسێک', '٥٠٠٠ یۆرۆ', 5000, 'EUR'],
+      ['١٠ هەزار دۆلار', '١٠ هەزار دۆلار', 10_000, 'USD'],
+      ['بەلەم، ١٨٠٠ پاوەند. پەیوەندی بکە', '١٨٠٠ پاوەند', 1800, 'GBP'],
+      ['قیمت ۲۰۰۰ پوند برای هر نفر', '۲۰۰۰ پوند', 2000, 'GBP'],
+      ['ክፍሊት 3000 ዶላር ጥራይ', '3000 ዶላር', 3000, 'USD'],
+      ['ዋጋ 150000 ብር ነው', '150000 ብር', 150_000, 'ETB'],
+      ['5 ሽሕ ዩሮ ንሓደ ሰብ', '5 ሽሕ ዩሮ', 5000, 'EUR'],
+      ['20 ሺ ብር', '20 ሺ ብር', 20_000, 'ETB'],
+      ['ብ 4000 ናቕፋ', '4000 ናቕፋ', 4000, 'ERN'],
+      ['2500 birr only', '2500 birr', 2500, 'ETB'],
+    ])('%s', (text, span, amount, currency) => {
+      const [p] = entities(text).prices;
+      expect(p).toMatchObject({ text: span, amount, currency });
+      expect(text.slice(p?.start, p?.end)).toBe(span);
+    });
+
+    it('does not read a word that merely starts like a currency', () => {
+      expect(entities('ቁጽሪ 3000 ብርሃን').prices).toEqual([]);
+    });
   });
 
   it('ignores numbers without a currency', () => {

@@ -1,4 +1,5 @@
-import { findPhoneNumbersInText, type CountryCode } from 'libphonenumber-js';
+import type { CountryCode, NumberFound } from 'libphonenumber-js';
+import { PhoneNumberMatcher, type MetadataJson } from 'libphonenumber-js/core';
 import metadata from 'libphonenumber-js/metadata.min.json';
 import { BoundedCache, toOriginalSpan, type NormalisedText } from './normalise';
 import type { Entities } from './types';
@@ -73,6 +74,43 @@ function pieces(start: number, text: string): Array<{ start: number; text: strin
 
 type FoundPhone = { start: number; end: number; e164: string | null; country: string | null };
 
+/** What the library's matcher calls for each piece of text it tries: `parseAndVerify(candidate, offset, text)`. */
+type ParseAndVerify = (candidate: string, offset: number, text: string) => { startsAt: number; endsAt: number; phoneNumber: NumberFound['number'] } | undefined;
+
+/** Readings of one piece by default country: the library's phone number, or null when the piece is not one. */
+const PIECE_CACHE = new BoundedCache<{ number: NumberFound['number'] | null }>(50_000);
+
+/**
+ * `findPhoneNumbersInText(text, { defaultCountry, extended: true })` of libphonenumber-js@1.13.16, computed by the same
+ * PhoneNumberMatcher (its code: findPhoneNumbersInText.js), with each piece's reading memoised across calls. With
+ * `extended: true` the matcher's leniency is POSSIBLE, under which `parseAndVerify(candidate, offset, text)` depends on
+ * `candidate` and the default country only (isValidCandidate looks at neighbouring text only for stricter leniencies;
+ * the POSSIBLE check always passes); the result's offsets are `offset` and `offset + candidate.length`. A candidate
+ * run is read once per default country tried (up to ~20), its short pieces ("0000", "05") recur across runs and posts,
+ * and a piece that starts with '+' reads the same under every default country, so most readings, and the ParseErrors
+ * the library throws for failed ones, are skipped.
+ * `test/unit/detection-entities-phones.spec.ts` checks it against findPhoneNumbersInText.
+ */
+export function findPhones(text: string, defaultCountry: CountryCode | undefined): NumberFound[] {
+  const matcher = new PhoneNumberMatcher(text, { defaultCountry, v2: true, extended: true } as { defaultCountry?: CountryCode; v2: true }, metadata as MetadataJson);
+  const inner = matcher as unknown as { parseAndVerify: ParseAndVerify };
+  const parse = inner.parseAndVerify.bind(matcher);
+  const country = defaultCountry ?? '';
+  inner.parseAndVerify = (candidate, offset, whole) => {
+    // a piece written with a leading '+' is international: libphonenumber-js@1.13.16 reads it without the default
+    // country (parse.js: extractCountryCallingCode ignores it for '+' numbers; the country comes from the calling code)
+    const key = candidate.charCodeAt(0) === 0x2b ? `+|${candidate}` : `${country}|${candidate}`;
+    const read = PIECE_CACHE.get(key, () => ({ number: parse(candidate, offset, whole)?.phoneNumber ?? null }));
+    return read.number === null ? undefined : { startsAt: offset, endsAt: offset + candidate.length, phoneNumber: read.number };
+  };
+  const out: NumberFound[] = [];
+  while (matcher.hasNext()) {
+    const m = matcher.next();
+    if (m !== undefined) out.push(m);
+  }
+  return out;
+}
+
 /** Readings of one candidate run (offsets relative to it); pure, so cached across posts. */
 const PHONE_CACHE = new BoundedCache<readonly FoundPhone[]>(20_000);
 
@@ -84,7 +122,7 @@ function readCandidate(text: string, countries: ReadonlyArray<CountryCode | unde
   Error.stackTraceLimit = 0;
   try {
     for (const defaultCountry of countries) {
-      for (const m of findPhoneNumbersInText(text, { defaultCountry, extended: true })) {
+      for (const m of findPhones(text, defaultCountry)) {
         const r = { start: m.startsAt, end: m.endsAt };
         const e164 = m.number.number;
         if (e164.length - 1 < MIN_E164_DIGITS || overlaps(r, found) || overlaps(r, priceRanges)) continue;
@@ -107,6 +145,7 @@ function readCandidate(text: string, countries: ReadonlyArray<CountryCode | unde
  * Ranges that overlap a price are skipped.
  */
 export function extractPhones(n: NormalisedText, countryHints: readonly string[], prices: ReadonlyArray<{ nStart: number; nEnd: number }>): Phone[] {
+  if (!HAS_DIGIT.test(n.text)) return []; // both patterns below need a digit
   const candidates: Array<{ start: number; text: string }> = [];
   for (const m of n.text.matchAll(CANDIDATE)) {
     let digits = 0;
@@ -148,27 +187,34 @@ export function extractPhones(n: NormalisedText, countryHints: readonly string[]
 }
 
 const HANDLE_AFTER = String.raw`(?:\s*(?:[:=\-–>]|on|sur|en|على|عبر|از|در)?\s*(@[a-z0-9_.]{3,32}|\+?\d[\d \-]{6,}\d))?`;
-const MESSENGER_PATTERNS: ReadonlyArray<{ service: string; re: RegExp }> = [
-  { service: 'whatsapp', re: /(?:https?:\/\/)?(?:wa\.me|api\.whatsapp\.com\/send\?phone=)\/?\+?(\d{6,15})/gu },
-  { service: 'whatsapp', re: /(?:https?:\/\/)?chat\.whatsapp\.com\/([a-z0-9]{6,})/gu },
-  { service: 'telegram', re: /(?:https?:\/\/)?(?:t|telegram)\.me\/(?:joinchat\/|\+)?([a-z0-9_]{3,32})/gu },
-  { service: 'signal', re: /(?:https?:\/\/)?signal\.me\/#\S+/gu },
-  { service: 'viber', re: /viber:\/\/\S+/gu },
+/**
+ * Each pattern with `triggers`: substrings one of which every match contains (read off the pattern's alternatives), so
+ * a pattern runs only on a text holding one of them; the result is the same, at the cost of a few `includes`.
+ */
+export const MESSENGER_PATTERNS: ReadonlyArray<{ service: string; re: RegExp; triggers: readonly string[] }> = [
+  { service: 'whatsapp', re: /(?:https?:\/\/)?(?:wa\.me|api\.whatsapp\.com\/send\?phone=)\/?\+?(\d{6,15})/gu, triggers: ['wa.me', 'api.whatsapp.com/send?phone='] },
+  { service: 'whatsapp', re: /(?:https?:\/\/)?chat\.whatsapp\.com\/([a-z0-9]{6,})/gu, triggers: ['chat.whatsapp.com/'] },
+  { service: 'telegram', re: /(?:https?:\/\/)?(?:t|telegram)\.me\/(?:joinchat\/|\+)?([a-z0-9_]{3,32})/gu, triggers: ['.me/'] },
+  { service: 'signal', re: /(?:https?:\/\/)?signal\.me\/#\S+/gu, triggers: ['signal.me/#'] },
+  { service: 'viber', re: /viber:\/\/\S+/gu, triggers: ['viber://'] },
   {
     service: 'whatsapp',
     re: new RegExp(String.raw`(?<![\p{L}\p{N}])(?:whats\s?app|whatsap|watsapp|watsap|wats\s?app|whtsapp|wtsp|wsp|واتساب|واتس اب|واتسپ|واتساپ|واتس|وتساب|الواتس|الواتساب|وتس)(?![\p{L}\p{N}])` + HANDLE_AFTER, 'gu'),
+    triggers: ['wha', 'wat', 'wht', 'wtsp', 'wsp', 'وات', 'وتس'],
   },
   {
     service: 'telegram',
     re: new RegExp(String.raw`(?<![\p{L}\p{N}])(?:telegram|telegramm|telgram|telegrame|تلغرام|تلجرام|تيليجرام|تليجرام|تلگرام|التلغرام|التليجرام)(?![\p{L}\p{N}])` + HANDLE_AFTER, 'gu'),
+    triggers: ['tel', 'تل', 'تي'],
   },
-  { service: 'viber', re: new RegExp(String.raw`(?<![\p{L}\p{N}])(?:viber|فايبر|وايبر|الفايبر)(?![\p{L}\p{N}])` + HANDLE_AFTER, 'gu') },
-  { service: 'imo', re: new RegExp(String.raw`(?<![\p{L}\p{N}])imo(?![\p{L}\p{N}])` + HANDLE_AFTER.replace(/\)\?$/u, ')'), 'gu') },
+  { service: 'viber', re: new RegExp(String.raw`(?<![\p{L}\p{N}])(?:viber|فايبر|وايبر|الفايبر)(?![\p{L}\p{N}])` + HANDLE_AFTER, 'gu'), triggers: ['viber', 'ايبر'] },
+  { service: 'imo', re: new RegExp(String.raw`(?<![\p{L}\p{N}])imo(?![\p{L}\p{N}])` + HANDLE_AFTER.replace(/\)\?$/u, ')'), 'gu'), triggers: ['imo'] },
   // "signal" is an ordinary English word: only with a number or @handle after it.
-  { service: 'signal', re: new RegExp(String.raw`(?<![\p{L}\p{N}])signal` + HANDLE_AFTER.replace(/\)\?$/u, ')'), 'gu') },
+  { service: 'signal', re: new RegExp(String.raw`(?<![\p{L}\p{N}])signal` + HANDLE_AFTER.replace(/\)\?$/u, ')'), 'gu'), triggers: ['signal'] },
   {
     service: 'dm',
     re: /(?<![\p{L}\p{N}])(?:dm|inbox|pm)\s(?:me|us|for|now)(?![\p{L}\p{N}])|(?<![\p{L}\p{N}])(?:message|text|write)\s(?:me|us)\s(?:privately|in private)|(?<![\p{L}\p{N}])(?:en\s(?:mp|prive)|par\s(?:mp|message prive))(?![\p{L}\p{N}])|(?<![\p{L}\p{N}])(?:por|al|manda|mandame)\s(?:md|inbox|privado)(?![\p{L}\p{N}])|(?<![\p{L}\p{N}])mensaje privado(?![\p{L}\p{N}])|(?<![\p{L}\p{N}])(?:dm'den|dmden|özelden|ozelden)(?![\p{L}\p{N}])|(?:راسلني|راسلونا|تواصل (?:معي|معنا) (?:علي|في) الخاص|علي الخاص|بالخاص|في الخاص|پيام خصوصي|پي وي|پيوي)(?![\p{L}\p{N}])|(?<![\p{L}\p{N}])pv(?![\p{L}\p{N}])/gu,
+    triggers: ['dm', 'inbox', 'pm', 'privat', 'mp', 'prive', 'md', 'privado', 'zelden', 'راسل', 'الخاص', 'خصوصي', 'پي', 'pv'],
   },
 ];
 
@@ -181,7 +227,8 @@ const MESSENGER_PATTERNS: ReadonlyArray<{ service: string; re: RegExp }> = [
  */
 export function extractMessengers(n: NormalisedText): Messenger[] {
   const found: Array<{ start: number; end: number; service: string; handle: string | null }> = [];
-  for (const { service, re } of MESSENGER_PATTERNS) {
+  for (const { service, re, triggers } of MESSENGER_PATTERNS) {
+    if (!triggers.some((t) => n.text.includes(t))) continue;
     for (const m of n.text.matchAll(re)) {
       const start = m.index ?? 0;
       const r = { start, end: start + m[0].length };
@@ -204,11 +251,18 @@ const CURRENCY_WORDS: ReadonlyArray<[string, string]> = [
   ['mad', 'MAD'], ['dirham', 'MAD'], ['dirhams', 'MAD'], ['درهم', 'MAD'],
   ['toman', 'IRT'], ['tomans', 'IRT'], ['تومان', 'IRT'], ['تومن', 'IRT'], ['rial', 'IRR'], ['ريال', 'IRR'],
   ['afghani', 'AFN'], ['افغاني', 'AFN'], ['pesos', 'MXN'], ['mxn', 'MXN'],
+  // Persian and Central Kurdish (Sorani) spellings, as normalised (ی → ي, ە → ه): پوند, دۆلار, یۆرۆ/یورۆ, پاوەند/پاوند, تمەن
+  ['پوند', 'GBP'], ['دۆلار', 'USD'], ['يۆرۆ', 'EUR'], ['يورۆ', 'EUR'], ['پاوهند', 'GBP'], ['پاوند', 'GBP'], ['تمهن', 'IRT'],
+  // Ethiopic (Tigrinya, Amharic): ብር birr, ዶላር dollar, ዩሮ/ኤውሮ euro, ናቕፋ/ናቅፋ nakfa, ፓውንድ pound; and their Latin names
+  ['ብር', 'ETB'], ['ዶላር', 'USD'], ['ዩሮ', 'EUR'], ['ኤውሮ', 'EUR'], ['ናቕፋ', 'ERN'], ['ናቅፋ', 'ERN'], ['ፓውንድ', 'GBP'],
+  ['birr', 'ETB'], ['etb', 'ETB'], ['nakfa', 'ERN'],
 ];
 const CURRENCY_SYMBOLS: Readonly<Record<string, string>> = { '€': 'EUR', $: 'USD', '£': 'GBP', '₺': 'TRY', '﷼': 'IRR' };
 const MULTIPLIERS: ReadonlyArray<[string, number]> = [
   ['k', 1e3], ['bin', 1e3], ['mil', 1e3], ['mille', 1e3], ['الف', 1e3], ['الاف', 1e3], ['هزار', 1e3],
   ['million', 1e6], ['millions', 1e6], ['milyon', 1e6], ['مليون', 1e6], ['ميليون', 1e6],
+  // Sorani هەزار, ملیۆن (normalised); Tigrinya ሽሕ, Amharic ሺ/ሺህ (thousand), ሚልዮን/ሚሊዮን (million)
+  ['ههزار', 1e3], ['مليۆن', 1e6], ['ሽሕ', 1e3], ['ሺሕ', 1e3], ['ሺ', 1e3], ['ሺህ', 1e3], ['ሚልዮን', 1e6], ['ሚሊዮን', 1e6],
 ];
 
 const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
@@ -220,6 +274,8 @@ const WORD = `(${alt(CURRENCY_WORDS.map((c) => c[0]))})`;
 const PRICE_SYMBOL_FIRST = new RegExp(String.raw`${SYM}\s?${NUM}${MULT}`, 'gu');
 const PRICE_AMOUNT_FIRST = new RegExp(String.raw`(?<![\p{L}\d.,])${NUM}${MULT}\s?(?:${SYM}|${WORD}(?![\p{L}]))`, 'gu');
 const PRICE_CODE_FIRST = new RegExp(String.raw`(?<![\p{L}])(eur|usd|gbp|tnd|try|lyd|dzd)\s?${NUM}${MULT}`, 'gu');
+
+const HAS_DIGIT = /\d/u;
 
 function parseAmount(num: string, mult: string | undefined): number {
   const grouped = /^\d{1,3}(?:[., ]\d{3})+$/u.test(num);
@@ -237,13 +293,15 @@ export interface RawPrice {
 }
 
 /**
- * Prices with a currency, before or after the amount: symbols € $ £ ₺ ﷼, words and codes (euro(s)/eur/يورو,
- * dollar(s)/usd/دولار/دلار, pound(s)/gbp, lira/TL/ليره, dinar/TND/دينار, dirham, toman/تومان, rial, pesos) and
- * thousand/million words (2k, 5 bin, 5 mil, ٥ آلاف, ۵۰ هزار, million/مليون). Amounts "2.500", "2,500", "2 500" are
+ * Prices with a currency, before or after the amount: symbols € $ £ ₺ ﷼, words and codes (euro(s)/eur/يورو/یۆرۆ/ዩሮ,
+ * dollar(s)/usd/دولار/دلار/دۆلار/ዶላር, pound(s)/gbp/پوند/پاوەند/ፓውንድ, lira/TL/ليره, dinar/TND/دينار, dirham,
+ * toman/تومان/تمەن, rial, pesos, birr/ብር, nakfa/ናቕፋ) and thousand/million words (2k, 5 bin, 5 mil, ٥ آلاف, ۵۰ هزار,
+ * ١٠ هەزار, 5 ሽሕ, million/مليون). Amounts "2.500", "2,500", "2 500" are
  * read as thousands; "1,5" as a decimal. Plain "dinar" is reported as currency `DINAR` (country unknown), toman as `IRT`.
  */
 export function findPrices(n: NormalisedText): RawPrice[] {
   const out: RawPrice[] = [];
+  if (!HAS_DIGIT.test(n.text)) return out; // every pattern needs an amount
   const push = (start: number, len: number, num: string | undefined, mult: string | undefined, cur: string | undefined): void => {
     if (num === undefined || cur === undefined) return;
     const r = { start, end: start + len };
@@ -266,6 +324,7 @@ export function findPrices(n: NormalisedText): RawPrice[] {
 /** Language code → country tried first for national-format phone numbers. */
 const LANGUAGE_COUNTRY: Readonly<Record<string, string>> = {
   eng: 'GB', fra: 'FR', tur: 'TR', ita: 'IT', spa: 'MX', deu: 'DE', als: 'AL', arb: 'LY', pes: 'IR', pbu: 'AF', urd: 'PK',
+  ckb: 'IQ', tir: 'ER', amh: 'ET',
 };
 
 /**
@@ -274,7 +333,7 @@ const LANGUAGE_COUNTRY: Readonly<Record<string, string>> = {
  */
 export function extractEntities(n: NormalisedText, languageCode: string): Entities {
   const raw = findPrices(n);
-  const hints = [...n.text.matchAll(/flag_([a-z]{2})/gu)].map((m) => m[1] ?? '');
+  const hints = n.text.includes('flag_') ? [...n.text.matchAll(/flag_([a-z]{2})/gu)].map((m) => m[1] ?? '') : [];
   const lc = LANGUAGE_COUNTRY[languageCode];
   if (lc !== undefined) hints.push(lc);
   const prices: Price[] = raw.map((p) => ({ ...toOriginalSpan(n, p.nStart, p.nEnd), amount: p.amount, currency: p.currency }));

@@ -27,4 +27,30 @@ describe('identifyLanguage', () => {
   it('sees through Cyrillic look-alikes', () => {
     expect(identifyLanguage('Sаfе сrоssing tо Itаly frоm Libyа, with the best team and the strongest engine').code).toBe('eng');
   });
+
+  describe('Central Kurdish (Sorani) is told from Persian', () => {
+    it.each([
+      ['an offer', 'ڕێگای ئەڵمانیا لە تورکیاوە بە لۆری، بێ پشکنین، گەرەنتی ١٠٠٪. نرخ ٥٠٠٠ یۆرۆ'],
+      ['a family search', 'بەدوای براکەم هاوڕێدا دەگەڕێین، مانگێک لەمەوبەر لە دانکێرکەوە ڕۆیشت و هیچ هەواڵێکمان نییە'],
+      ['news', 'پۆلیس تۆڕێکی قاچاخچێتی مرۆڤی لە سلێمانی دەستگیر کرد'],
+      ['with Latin and emoji mixed in', '🚤🇬🇧 ئەم هەفتەیە جێگا کەمە، لە تایبەت نامە بنێرە WhatsApp @fake_rega'],
+    ])('%s', (_, text) => {
+      const g = identifyLanguage(text);
+      expect(g.code).toBe('ckb');
+      expect(g.confidence).toBeGreaterThan(0.25);
+      expect(g.confidence).toBeLessThanOrEqual(1);
+    });
+
+    it.each([
+      ['pes', 'عبور از مرز ترکیه به یونان با قایق کاملا تضمینی، پرداخت بعد از رسیدن'],
+      ['arb', 'رحلة من ليبيا الى ايطاليا والدفع بعد الوصول، اتصل على الخاص'],
+      ['urd', 'ہم اس ہفتے کے آخر میں کھانے کی تقسیم میں مدد کے لیے رضاکاروں کی تلاش میں ہیں'],
+    ])('%s stays %s', (code, text) => {
+      expect(identifyLanguage(text).code).toBe(code);
+    });
+
+    it('needs more than a stray Sorani letter in a Persian post', () => {
+      expect(identifyLanguage('ما به دنبال داوطلبانی برای کمک به توزیع غذا در آخر این هفته هستیم ە').code).toBe('pes');
+    });
+  });
 });

@@ -11,7 +11,8 @@ const FRANC_DATA = require('franc/data.json') as Record<string, Record<string, s
 /**
  * Route languages we identify, as franc@5 codes. franc@5 has no `prs` (Dari), `kmr` (Kurmanji) or `sqi`;
  * it reports Persian as the macrolanguage `fas` (we output `pes`, see {@link OUTPUT_CODE}), Albanian as `als`, and has
- * `ckb` only for Latin-script Kurdish.
+ * `ckb` only for Latin-script Kurdish. Arabic-script Sorani (`ckb`) is told from Persian by its letters (see
+ * {@link identifyLanguage}).
  */
 export const ROUTE_LANGUAGES: readonly string[] = [
   'arb', 'fas', 'pbu', 'urd', 'ckb', 'tur', 'fra', 'spa', 'eng', 'ita', 'deu', 'als', 'tir', 'amh',
@@ -42,6 +43,9 @@ export interface FrancModels {
   /** `table` flattened: trigram key → row r (−1 when absent); ranks of language l at `ranks[r × langs.length + l]`. */
   rows: IntTable;
   ranks: Int16Array;
+  /** Scratch of francRank: a count per row (all zero between calls), and the rows counted. */
+  rowCounts: Int32Array;
+  touched: Int32Array;
 }
 
 /**
@@ -84,7 +88,10 @@ export class IntTable {
   }
 }
 
-function flatten(langs: readonly string[], table: ReadonlyMap<number, Int16Array>): { rows: IntTable; ranks: Int16Array } {
+function flatten(
+  langs: readonly string[],
+  table: ReadonlyMap<number, Int16Array>,
+): { rows: IntTable; ranks: Int16Array; rowCounts: Int32Array; touched: Int32Array } {
   const rows = new IntTable(table.size);
   const ranks = new Int16Array(table.size * langs.length);
   let r = 0;
@@ -93,7 +100,7 @@ function flatten(langs: readonly string[], table: ReadonlyMap<number, Int16Array
     ranks.set(rs, r * langs.length);
     r++;
   }
-  return { rows, ranks };
+  return { rows, ranks, rowCounts: new Int32Array(table.size), touched: new Int32Array(table.size) };
 }
 
 const emptyModels = (): FrancModels => ({
@@ -268,13 +275,20 @@ const UNKNOWN_TRIGRAMS = new PairCounter(8192);
  */
 export function francRank(value: string, models: FrancModels): Array<[string, number]> {
   const v = value.slice(0, FRANC_MAX_LENGTH);
-  const cleaned = ` ${v.replace(FRANC_PUNCTUATION, ' ').replace(/\s+/gu, ' ').trim().toLowerCase()} `;
-  // distinct trigrams and their counts, in scratch tables (no Map or Set per call): known-character trigrams keyed by
-  // their model key, the others (a character no model uses) by their three code units
-  const counts = KNOWN_TRIGRAMS;
+  return rankCleaned(v.length, ` ${v.replace(FRANC_PUNCTUATION, ' ').replace(/\s+/gu, ' ').trim().toLowerCase()} `, models);
+}
+
+/** francRank after franc's cleaning: `length` is the length of the text before cleaning (after the 2048 cap). */
+function rankCleaned(length: number, cleaned: string, models: FrancModels): Array<[string, number]> {
+  // distinct trigrams and their counts, without a Map or Set per call: a trigram of the models counts in its row of
+  // the scratch `rowCounts`; the others are kept apart by key (known characters, but in no model) or by their three
+  // code units (a character no model uses), each distinct one adding FRANC_MAX_DIFFERENCE for every language
+  const { rows, ranks, rowCounts, touched } = models;
+  const missing = KNOWN_TRIGRAMS;
   const unknown = UNKNOWN_TRIGRAMS;
-  counts.reset();
+  missing.reset();
   unknown.reset();
+  let rowsSeen = 0;
   const ci = models.charIndex;
   let ca = cleaned.charCodeAt(0);
   let cb = cleaned.charCodeAt(1);
@@ -284,22 +298,27 @@ export function francRank(value: string, models: FrancModels): Array<[string, nu
     const cc = cleaned.charCodeAt(i);
     const c = ci[cc] ?? 0;
     if (a === 0 || b === 0 || c === 0) unknown.add(ca, (cb << 16) | cc);
-    else counts.add((a << 20) | (b << 10) | c, 0);
+    else {
+      const k = (a << 20) | (b << 10) | c;
+      const row = rows.get(k);
+      if (row < 0) missing.add(k, 0);
+      else {
+        const seen = rowCounts[row] ?? 0;
+        if (seen === 0) touched[rowsSeen++] = row;
+        rowCounts[row] = seen + 1;
+      }
+    }
     a = b;
     b = c;
     ca = cb;
     cb = cc;
   }
   const n = models.langs.length;
-  const d = new Array<number>(n).fill(unknown.size * FRANC_MAX_DIFFERENCE);
-  const { rows, ranks } = models;
-  for (let s = 0; s < counts.size; s++) {
-    const row = rows.get(counts.keyAt(s));
-    if (row < 0) {
-      for (let l = 0; l < n; l++) d[l] = (d[l] ?? 0) + FRANC_MAX_DIFFERENCE;
-      continue;
-    }
-    const count = counts.countAt(s);
+  const d = new Array<number>(n).fill((unknown.size + missing.size) * FRANC_MAX_DIFFERENCE);
+  for (let s = 0; s < rowsSeen; s++) {
+    const row = touched[s] ?? 0;
+    const count = rowCounts[row] ?? 0;
+    rowCounts[row] = 0;
     const base = row * n;
     for (let l = 0; l < n; l++) {
       const rank = ranks[base + l] ?? -1;
@@ -309,7 +328,7 @@ export function francRank(value: string, models: FrancModels): Array<[string, nu
   const distances = models.langs.map((lang, l): [string, number] => [lang, d[l] ?? 0]);
   distances.sort((a, b) => a[1] - b[1]);
   const min = distances[0]?.[1] ?? 0;
-  const max = v.length * FRANC_MAX_DIFFERENCE - min;
+  const max = length * FRANC_MAX_DIFFERENCE - min;
   return distances.map(([l, dist]) => [l, 1 - (dist - min) / max || 0]);
 }
 
@@ -333,6 +352,27 @@ function foldMixedWord(word: string): string {
 }
 
 /**
+ * Letters of the Arabic script that Central Kurdish (Sorani) writes and Arabic, Persian, Pashto and Urdu do not:
+ * ڕ (U+0695 rolled r), ڵ (U+06B5 velarised l), ۆ (U+06C6 o), ێ (U+06CE ê), ە (U+06D5 e). ھ (U+06BE), also Sorani,
+ * is left out because Urdu writes it too. Source: the usage notes of the Unicode Arabic block chart (U+0695, U+06B5,
+ * U+06CE: Kurdish; U+06C6, U+06D5: Kurdish and Uighur, which is not a route language); none of them occurs in the
+ * Arabic, Persian, Pashto or Urdu posts of data/.
+ */
+const SORANI = new Set([0x0695, 0x06b5, 0x06c6, 0x06ce, 0x06d5]);
+/** A post is Sorani with at least this many Sorani letters … */
+export const SORANI_MIN_LETTERS = 2;
+/** … making at least this share of its Arabic-script letters (Sorani posts of data/ have 8.5 %–32 %, other languages 0). */
+export const SORANI_MIN_SHARE = 0.03;
+/** Share at which the Sorani letters alone give full confidence. */
+const SORANI_FULL_SHARE = 0.06;
+
+function soraniLetters(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) if (SORANI.has(text.charCodeAt(i))) n++;
+  return n;
+}
+
+/**
  * Identifies the language of a post with franc@5's models and method, restricted to the route languages.
  *
  * - URLs, handles, hashtags, digits, punctuation and symbols are removed first; words mixing Latin with Cyrillic/Greek
@@ -340,6 +380,9 @@ function foldMixedWord(word: string): string {
  * - Mixed-script posts: the script with the most letters wins; only the words containing that script are ranked by
  *   franc's trigram models of the route languages written in that script ({@link francRank}).
  * - Fewer than {@link MIN_LETTERS} letters of that script, or a script with no route language → `{ code: 'und', confidence: 0 }`.
+ * - Arabic script: Central Kurdish (Sorani, `ckb`) when at least {@link SORANI_MIN_LETTERS} letters, and at least
+ *   {@link SORANI_MIN_SHARE} of the Arabic-script letters, are Sorani-only letters (ڕ ڵ ۆ ێ ە); confidence =
+ *   min(1, share / 0.06) × min(1, letters / 80). franc is not run then (its only `ckb` model is Latin-script Kurdish).
  * - Confidence = min(1, 2 × (1 − s₂)) × min(1, letters / 80), where s₂ is franc's relative score (0..1) of the
  *   runner-up language (the winner always scores 1); a lone candidate counts as s₂ = 0.
  *
@@ -365,12 +408,24 @@ export function identifyLanguage(text: string): LanguageGuess {
   });
   const group = SCRIPTS[best];
   if (group === undefined || group.models.langs.length === 0 || bestCount < MIN_LETTERS) return { code: 'und', confidence: 0 };
+  const lengthFactor = Math.min(1, bestCount / FULL_CONFIDENCE_LETTERS);
+  if (group.name === 'Arabic') {
+    // Sorani is decided by its letters before franc, which has no Arabic-script Kurdish model (it would say Persian)
+    const sorani = soraniLetters(cleaned);
+    const share = sorani / bestCount;
+    if (sorani >= SORANI_MIN_LETTERS && share >= SORANI_MIN_SHARE) {
+      return { code: 'ckb', confidence: Math.round(Math.min(1, share / SORANI_FULL_SHARE) * lengthFactor * 1000) / 1000 };
+    }
+  }
   const words = cleaned.split(/\s+/u).filter((w) => hasScript(w, best));
-  const ranked = francRank(words.join(' '), group.models);
+  // francRank(words.join(' ')) without franc's cleaning, which has nothing left to do here: NOISE removed digits,
+  // punctuation and symbols (a superset of U+0021..U+0040), and the words are joined by single spaces; only a space
+  // left at the end by the 2048 cap is trimmed, as franc's trim() would
+  const v = words.join(' ').slice(0, FRANC_MAX_LENGTH);
+  const ranked = rankCleaned(v.length, ` ${(v.endsWith(' ') ? v.slice(0, -1) : v).toLowerCase()} `, group.models);
   const top = ranked[0];
   if (top === undefined) return { code: 'und', confidence: 0 };
   const runnerUp = ranked[1]?.[1] ?? 0;
-  const lengthFactor = Math.min(1, bestCount / FULL_CONFIDENCE_LETTERS);
   const confidence = Math.round(Math.min(1, 2 * (1 - runnerUp)) * lengthFactor * 1000) / 1000;
   return { code: OUTPUT_CODE[top[0]] ?? top[0], confidence };
 }

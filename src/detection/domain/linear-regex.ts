@@ -10,7 +10,8 @@ import { RE2JS, RE2Set } from 're2js';
  * refused at load time.
  *
  * All regexes of a ruleset also go into one {@link RE2Set} (a lazy DFA): one pass over a post tells which regexes can
- * match at all, and only those are run again to find their spans.
+ * match at all, and only those are run again to find their spans. Before that, each regex's literal anchors
+ * ({@link requiredLiterals}) are looked for with `includes`: when no regex can match, the pass is skipped.
  */
 export interface LinearRegex {
   /** The pattern as written in the rule file. */
@@ -21,6 +22,8 @@ export interface LinearRegex {
   /** One-character tests for the boundaries, or null. */
   notBefore: RegExp | null;
   notAfter: RegExp | null;
+  /** Strings of which every match contains one ({@link requiredLiterals}), or null when none are known. */
+  anchors: readonly string[] | null;
 }
 
 const ATOM = String.raw`(\[(?:\\.|[^\]\\])*\]|\\[pP]\{[^}]+\}|\\.|[^()\\[\]])`;
@@ -57,7 +60,7 @@ export function compileLinearRegex(source: string): LinearRegex {
     throw new Error(`invalid regex for the linear-time engine (RE2 syntax): ${(e as Error).message}`);
   }
   if (pattern.test('')) throw new Error('matches the empty string');
-  return { source, core, pattern, notBefore, notAfter };
+  return { source, core, pattern, notBefore, notAfter, anchors: requiredLiterals(core) };
 }
 
 function charBefore(text: string, i: number): string {
@@ -94,16 +97,198 @@ export interface RegexPrefilter {
   candidates(text: string): readonly number[];
 }
 
-/** Builds one RE2Set over the cores; if the set cannot be built, every regex is a candidate for every text. */
+/**
+ * Builds one RE2Set over the cores; if the set cannot be built, every regex is a candidate for every text. Regexes
+ * whose anchors are absent from the text are never candidates, and when that leaves none the set is not run. The
+ * anchors of all regexes are looked for in one pass over the text, indexed by their first code unit.
+ */
 export function buildPrefilter(regexes: readonly LinearRegex[]): RegexPrefilter {
   const all = regexes.map((_, i) => i);
   if (regexes.length === 0) return { candidates: () => [] };
+  const byFirst = new Map<number, Array<{ anchor: string; regex: number }>>();
+  const firsts = new Uint8Array(0x10000);
+  const unanchored: boolean[] = regexes.map((r) => r.anchors === null);
+  regexes.forEach((r, regex) => {
+    for (const anchor of r.anchors ?? []) {
+      const c = anchor.charCodeAt(0);
+      firsts[c] = 1;
+      const list = byFirst.get(c);
+      if (list) list.push({ anchor, regex });
+      else byFirst.set(c, [{ anchor, regex }]);
+    }
+  });
+  let set: RE2Set | null = null;
   try {
-    const set = new RE2Set();
+    set = new RE2Set();
     for (const r of regexes) set.add(r.core);
     set.compile();
-    return { candidates: (text) => set.match(text) };
   } catch {
-    return { candidates: () => all };
+    set = null;
+  }
+  return {
+    candidates: (text) => {
+      const ok = [...unanchored];
+      let any = ok.includes(true);
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (firsts[c] === 0) continue;
+        for (const { anchor, regex } of byFirst.get(c) ?? []) {
+          if (!ok[regex] && text.startsWith(anchor, i)) {
+            ok[regex] = true;
+            any = true;
+          }
+        }
+      }
+      if (!any) return [];
+      const ids = set === null ? all : set.match(text);
+      return ids.filter((id) => ok[id] === true);
+    },
+  };
+}
+
+/**
+ * Literal anchors of a regex: strings of which every match of `core` contains at least one, read off the pattern
+ * conservatively (null when no such set is found, or the pattern uses anything this reader does not model: flags,
+ * `\Q…\E`, numeric escapes, …). The reader walks RE2 syntax by code points: a sequence requires any one of its
+ * mandatory items, and a run of mandatory literal characters is one string; a group requires one of each of its
+ * alternatives' anchors; an item under `?`, `*` or `{0,…}` requires nothing; classes, `.`, `\s`, `\d`, `\w`, `\p{…}` are
+ * non-literal; `^ $ \b \B \A \z` are zero-width. Among a sequence's candidates the one with the longest shortest
+ * string wins (fewest false candidates). A regex whose anchors are all absent from a text cannot match it, so its
+ * run is skipped.
+ */
+export function requiredLiterals(core: string): string[] | null {
+  const cps = [...core];
+  let i = 0;
+  const bail = (): never => {
+    throw new Error('unmodelled');
+  };
+  type Seq = { best: string[] | null };
+  const score = (set: readonly string[]): number => Math.min(...set.map((x) => x.length));
+  const better = (a: string[] | null, b: string[] | null): string[] | null => {
+    if (a === null) return b;
+    if (b === null) return a;
+    return score(b) > score(a) ? b : a;
+  };
+  // quantifier after an atom: whether the atom stays mandatory, and whether a literal run may continue past it
+  const quantifier = (): { mandatory: boolean; single: boolean } => {
+    const q = cps[i];
+    if (q === '?' || q === '*') {
+      i++;
+      if (cps[i] === '?') i++;
+      return { mandatory: false, single: false };
+    }
+    if (q === '+') {
+      i++;
+      if (cps[i] === '?') i++;
+      return { mandatory: true, single: false };
+    }
+    if (q === '{') {
+      const close = cps.indexOf('}', i);
+      const body = cps.slice(i + 1, close).join('');
+      const m = /^(\d+)(,\d*)?$/u.exec(body);
+      if (close < 0 || m === null) bail();
+      i = close + 1;
+      if (cps[i] === '?') i++;
+      const min = Number(m?.[1]);
+      return { mandatory: min >= 1, single: min === 1 && (m?.[2] === undefined || m[2] === ',1') };
+    }
+    return { mandatory: true, single: true };
+  };
+  const parseAlternation = (): string[] | null => {
+    const alts: Array<string[] | null> = [parseSequence().best];
+    while (cps[i] === '|') {
+      i++;
+      alts.push(parseSequence().best);
+    }
+    if (alts.some((a) => a === null)) return null;
+    return [...new Set(alts.flatMap((a) => a ?? []))];
+  };
+  const parseSequence = (): Seq => {
+    let best: string[] | null = null;
+    let run = '';
+    const endRun = (): void => {
+      if (run !== '') best = better(best, [run]);
+      run = '';
+    };
+    while (i < cps.length && cps[i] !== '|' && cps[i] !== ')') {
+      const c = cps[i] ?? '';
+      if (c === '(') {
+        i++;
+        if (cps[i] === '?') {
+          if (cps[i + 1] === ':') i += 2;
+          else if (cps[i + 1] === 'P' && cps[i + 2] === '<') {
+            const close = cps.indexOf('>', i);
+            if (close < 0) bail();
+            i = close + 1;
+          } else bail(); // flags and other group kinds
+        }
+        const inner = parseAlternation();
+        if (cps[i] !== ')') bail();
+        i++;
+        const q = quantifier();
+        endRun();
+        if (q.mandatory && inner !== null) best = better(best, inner);
+        continue;
+      }
+      if (c === '^' || c === '$') {
+        i++;
+        continue;
+      }
+      let literal: string | null = null;
+      if (c === '\\') {
+        const e = cps[i + 1] ?? '';
+        i += 2;
+        if ('bBAz'.includes(e) && e !== '') continue; // zero-width
+        if (e === 'p' || e === 'P') {
+          if (cps[i] === '{') {
+            const close = cps.indexOf('}', i);
+            if (close < 0) bail();
+            i = close + 1;
+          } else i++;
+        } else if (/^[sSdDwW]$/u.test(e)) {
+          // a class escape: non-literal
+        } else if (/^[\p{P}\p{S}]$/u.test(e) && e.length === 1 && e.charCodeAt(0) < 128) {
+          literal = e;
+        } else bail();
+      } else if (c === '[') {
+        let j = i + 1;
+        if (cps[j] === '^') j++;
+        if (cps[j] === ']') j++;
+        while (j < cps.length && cps[j] !== ']') {
+          if (cps[j] === '\\') j++;
+          else if (cps[j] === '[' && cps[j + 1] === ':') {
+            const close = cps.indexOf(']', j + 2);
+            if (close < 0) bail();
+            j = close;
+          }
+          j++;
+        }
+        if (j >= cps.length) bail();
+        i = j + 1;
+      } else if (c === '.') {
+        i++;
+      } else if ('*+?{'.includes(c)) {
+        bail();
+      } else {
+        literal = c;
+        i++;
+      }
+      const q = quantifier();
+      if (literal !== null && q.mandatory) {
+        run += literal;
+        if (!q.single) endRun();
+      } else {
+        endRun();
+      }
+    }
+    endRun();
+    return { best };
+  };
+  try {
+    const set = parseAlternation();
+    if (i !== cps.length) return null;
+    return set === null || set.some((s) => s === '') ? null : set;
+  } catch {
+    return null;
   }
 }

@@ -82,11 +82,31 @@ function computeInfo(word: string): TokenInfo {
 
 /** All keys a token answers to: its Arabic variants and `lang:stem` for every stemmer language (cached, pure). */
 export function tokenKeys(word: string): readonly string[] {
-  return TOKEN_INFO.get(word, computeInfo).keys;
+  return infoOf(word).keys;
+}
+
+function hasAsciiDigit(word: string): boolean {
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (c >= 48 && c <= 57) return true;
+  }
+  return false;
+}
+
+/**
+ * The token's info. A token with an ASCII digit is neither an Arabic-script word nor a Latin word, so its info is
+ * itself alone: computed directly, and kept out of the caches (numbers, prices and phone pieces are mostly unique).
+ */
+function infoOf(token: string): TokenInfo {
+  if (hasAsciiDigit(token)) {
+    const self = [token];
+    return { variants: self, keys: self };
+  }
+  return TOKEN_INFO.get(token, computeInfo);
 }
 
 function wordMatches(token: string, w: TermWord): boolean {
-  const info = TOKEN_INFO.get(token, computeInfo);
+  const info = infoOf(token);
   if (w.prefix) {
     for (const v of info.variants) if (v.startsWith(w.word)) return true;
     return false;
@@ -142,7 +162,7 @@ export function compileMatcher(rules: readonly Rule[]): CompiledMatcher {
 }
 
 function computeTermsStartingAt(cm: CompiledMatcher, token: string): TokenTerms {
-  const info = TOKEN_INFO.get(token, computeInfo);
+  const info = infoOf(token);
   const indexed: TermRef[] = [];
   const seen = new Set<TermRef>();
   for (const key of info.keys) {
@@ -165,6 +185,7 @@ function computeTermsStartingAt(cm: CompiledMatcher, token: string): TokenTerms 
 
 /** The terms that may start at a token with this text (first word matched; the rest is checked per post). */
 function termsStartingAt(cm: CompiledMatcher, token: string): TokenTerms {
+  if (hasAsciiDigit(token)) return computeTermsStartingAt(cm, token);
   return cm.starts.get(token, (t) => computeTermsStartingAt(cm, t));
 }
 

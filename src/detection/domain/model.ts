@@ -1,3 +1,4 @@
+import { BoundedCache } from './bounded-cache';
 import type { Token } from './normalise';
 import type { Entities } from './types';
 
@@ -97,6 +98,8 @@ export interface CompiledModel {
   stamp: number;
   /** Scratch: the known feature ids of the post being scored. */
   known: Int32Array;
+  /** Letter token text → ids of its known `w:` and `c:` features (cached, pure). */
+  tokenIds: BoundedCache<Int32Array>;
 }
 
 const CARET = 0x5e;
@@ -164,7 +167,32 @@ export function compileModel(model: LinearModel): CompiledModel {
   });
   const trigrams = new TrigramTable(trigramNames.length);
   for (const [t, id] of trigramNames) trigrams.set(t.charCodeAt(0), t.charCodeAt(1), t.charCodeAt(2), id);
-  return { model, names, weights, words, trigrams, digits, entity, seen: new Uint32Array(names.length), stamp: 0, known: new Int32Array(names.length) };
+  return { model, names, weights, words, trigrams, digits, entity, seen: new Uint32Array(names.length), stamp: 0, known: new Int32Array(names.length), tokenIds: new BoundedCache<Int32Array>(100_000) };
+}
+
+/** Ids of the known features of a letter token: `w:<token>`, then its trigrams (see the module comment), repeats kept. */
+function letterTokenIds(cm: CompiledModel, w: string): Int32Array {
+  const out: number[] = [];
+  const push = (id: number | undefined): void => {
+    if (id !== undefined && id >= 0) out.push(id);
+  };
+  push(cm.words.get(w));
+  const len = w.length;
+  if (len >= MIN_NGRAM_TOKEN) {
+    // trigrams of `^${w}$`, read as code units without building strings
+    const tt = cm.trigrams;
+    let a = w.charCodeAt(0);
+    let b = w.charCodeAt(1);
+    push(tt.get(CARET, a, b));
+    for (let i = 2; i < len; i++) {
+      const c = w.charCodeAt(i);
+      push(tt.get(a, b, c));
+      a = b;
+      b = c;
+    }
+    push(tt.get(a, b, DOLLAR));
+  }
+  return Int32Array.from(out);
 }
 
 /**
@@ -181,74 +209,90 @@ export function scoreTokens(cm: CompiledModel, tokens: readonly Token[], entitie
   const seen = cm.seen;
   const buf = cm.known;
   let count = 0;
-  const add = (id: number | undefined): void => {
-    if (id === undefined || id < 0 || seen[id] === stamp) return;
-    seen[id] = stamp;
-    buf[count++] = id;
-  };
-  for (const t of tokens) {
-    const w = t.text;
-    const len = w.length;
+  for (let t = 0; t < tokens.length; t++) {
+    const w = tokens[t]?.text ?? '';
     let digitCount = 0;
-    for (let i = 0; i < len; i++) {
+    for (let i = 0; i < w.length; i++) {
       const c = w.charCodeAt(i);
       if (c >= 48 && c <= 57) digitCount++;
     }
     if (digitCount > 0) {
-      add(cm.digits[Math.min(9, digitCount)]);
+      const id = cm.digits[Math.min(9, digitCount)] ?? -1;
+      if (id >= 0 && seen[id] !== stamp) {
+        seen[id] = stamp;
+        buf[count++] = id;
+      }
       continue;
     }
-    add(cm.words.get(w));
-    if (len >= MIN_NGRAM_TOKEN) {
-      // trigrams of `^${w}$`, read as code units without building strings
-      const tt = cm.trigrams;
-      let a = w.charCodeAt(0);
-      let b = w.charCodeAt(1);
-      add(tt.get(CARET, a, b));
-      for (let i = 2; i < len; i++) {
-        const c = w.charCodeAt(i);
-        add(tt.get(a, b, c));
-        a = b;
-        b = c;
+    const ids = cm.tokenIds.get(w, (x) => letterTokenIds(cm, x));
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i] ?? -1;
+      if (seen[id] !== stamp) {
+        seen[id] = stamp;
+        buf[count++] = id;
       }
-      add(tt.get(a, b, DOLLAR));
     }
   }
-  if (entities.phones.length > 0) add(cm.entity.phone);
-  if (entities.prices.length > 0) add(cm.entity.price);
   let messenger = false;
   let dm = false;
   for (const m of entities.messengers) {
     if (m.service === 'dm') dm = true;
     else messenger = true;
   }
-  if (messenger) add(cm.entity.messenger);
-  if (dm) add(cm.entity.dm);
+  const { entity } = cm;
+  for (const id of [
+    entities.phones.length > 0 ? entity.phone : -1,
+    entities.prices.length > 0 ? entity.price : -1,
+    messenger ? entity.messenger : -1,
+    dm ? entity.dm : -1,
+  ]) {
+    if (id >= 0 && seen[id] !== stamp) {
+      seen[id] = stamp;
+      buf[count++] = id;
+    }
+  }
   const known = buf.subarray(0, count).sort(); // numeric order = name order
   const { model, weights, names } = cm;
   let margin = model.bias;
-  for (const id of known) margin += weights[id] ?? 0;
+  for (let i = 0; i < count; i++) margin += weights[known[i] ?? 0] ?? 0;
   const logit = model.calibration.a * margin + model.calibration.b;
   // the 8 largest |weight|, ties by name (= id order): insertion into a short sorted list
-  const top: number[] = [];
-  for (const id of known) {
+  const top = TOP;
+  const topAbs = TOP_ABS;
+  let size = 0;
+  for (let i = 0; i < count; i++) {
+    const id = known[i] ?? 0;
     const a = Math.abs(weights[id] ?? 0);
-    let k = top.length;
-    while (k > 0 && Math.abs(weights[top[k - 1] ?? 0] ?? 0) < a) k--;
-    if (k < 8) {
-      top.splice(k, 0, id);
-      if (top.length > 8) top.pop();
+    let k = size;
+    while (k > 0 && (topAbs[k - 1] ?? 0) < a) k--;
+    if (k >= TOP_FEATURES) continue;
+    for (let j = Math.min(size, TOP_FEATURES - 1); j > k; j--) {
+      top[j] = top[j - 1] ?? 0;
+      topAbs[j] = topAbs[j - 1] ?? 0;
     }
+    top[k] = id;
+    topAbs[k] = a;
+    if (size < TOP_FEATURES) size++;
+  }
+  const topFeatures: Array<{ feature: string; weight: number }> = [];
+  for (let i = 0; i < size; i++) {
+    const id = top[i] ?? 0;
+    topFeatures.push({ feature: names[id] ?? '', weight: weights[id] ?? 0 });
   }
   return {
     modelVersion: model.version,
     margin: round(margin),
     logit: round(logit),
     probability: round(1 / (1 + Math.exp(-logit))),
-    topFeatures: top.map((id) => ({ feature: names[id] ?? '', weight: weights[id] ?? 0 })),
-    knownFeatures: known.length,
+    topFeatures,
+    knownFeatures: count,
   };
 }
+
+/** How many top features an explanation lists; scratch of scoreTokens' selection. */
+const TOP_FEATURES = 8;
+const TOP = new Int32Array(TOP_FEATURES);
+const TOP_ABS = new Float64Array(TOP_FEATURES);
 
 /** Scores a post's features with a linear model. Pure and deterministic (features are summed in sorted order). */
 export function scoreModel(model: LinearModel, features: readonly string[]): ModelOutput {
