@@ -6,13 +6,14 @@ import { PrincipalRepository } from '../auth/principal.repository';
 import type { AppRequest } from '../auth/request-context';
 import { DomainError, NotFoundError } from '../common/errors';
 import { parseOrThrow } from '../common/validate';
+import { storedText } from '../common/stored-text';
 import { ROLES } from '../policy/domain/policy.schema';
 import { PrismaService } from '../prisma/prisma.service';
 
 const CreateKey = z.strictObject({
-  name: z.string().trim().min(1).max(100).regex(/^[\w.@-]+$/, 'letters, digits and . _ @ - only'),
+  name: storedText().trim().min(1).max(100).regex(/^[\w.@-]+$/, 'letters, digits and . _ @ - only'),
   role: z.enum(ROLES),
-  unit: z.string().trim().min(1).max(100),
+  unit: storedText().trim().min(1).max(100),
 });
 
 /** Principals and API keys, for admins. Every change is an audit event; audit events themselves are out of reach. */

@@ -5,15 +5,16 @@ import { Access } from '../auth/access.decorator';
 import type { AppRequest } from '../auth/request-context';
 import { DomainError } from '../common/errors';
 import { parseOrThrow } from '../common/validate';
+import { storedText } from '../common/stored-text';
 import { AuditService } from './audit.service';
 
 const QuerySchema = z.strictObject({
-  actorId: z.string().max(100).optional(),
-  action: z.string().max(64).optional(),
-  resourceType: z.string().max(64).optional(),
-  resourceId: z.string().max(200).optional(),
-  purpose: z.string().max(64).optional(),
-  caseReference: z.string().max(200).optional(),
+  actorId: storedText().max(100).optional(),
+  action: storedText().max(64).optional(),
+  resourceType: storedText().max(64).optional(),
+  resourceId: storedText().max(200).optional(),
+  purpose: storedText().max(64).optional(),
+  caseReference: storedText().max(200).optional(),
   outcome: z.enum(['allow', 'deny', 'success', 'failure']).optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),

@@ -118,7 +118,7 @@ export class BacktestsController {
   }
 
   private async find(id: string) {
-    parseOrThrow(Id, id, 'BACKTEST.BAD_ID');
+    if (!Id.safeParse(id).success) throw new DomainError('BACKTEST.BAD_ID', 'invalid', `id (path): "${id.slice(0, 80)}" is not a backtest id (a UUID)`);
     const b = await this.prisma.backtest.findUnique({ where: { id }, select: PUBLIC });
     if (!b) throw new NotFoundError('backtest', id);
     return b;

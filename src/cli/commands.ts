@@ -2,6 +2,7 @@
  * CLI commands. Each takes parsed options and returns normally or throws CliError; none needs Nest.
  */
 import { join } from 'node:path';
+import { checkRuleExamples, describeExampleFailure } from '../rulesets/rule-examples';
 import { Queue } from 'bullmq';
 import { PrincipalRepository } from '../auth/principal.repository';
 import { readBatchStatus } from '../ingestion/batch-status';
@@ -54,6 +55,8 @@ export async function keysCreate(o: Opts): Promise<void> {
 export async function rulesCheck(o: Opts): Promise<void> {
   const policies = loadPolicySet(defaultPoliciesDir(loadEnv().POLICIES_DIR));
   const ruleset = loadRulesetFromDir(join(policies.dir, 'detection'));
+  const failures = checkRuleExamples(ruleset);
+  if (failures.length) throw new CliError(`${failures.length} inline rule example(s) fail:\n${failures.map(describeExampleFailure).join('\n')}`, 3);
   const out = { policiesDir: policies.dir, policyVersion: policies.version, rulesetVersion: ruleset.version, rules: ruleset.rules.length, pipelineVersion: PIPELINE_VERSION };
   if (o.json) return printJson(out);
   console.log(`policies ok: ${out.policiesDir}\npolicy version  ${out.policyVersion}\nruleset version ${out.rulesetVersion} (${out.rules} rules)\n${PIPELINE_VERSION}`);

@@ -7,6 +7,7 @@ import { Access } from '../auth/access.decorator';
 import { auditActor, type AppRequest } from '../auth/request-context';
 import { DomainError } from '../common/errors';
 import { parseOrThrow } from '../common/validate';
+import { storedText } from '../common/stored-text';
 import { DETECTOR, RULESET_DETECTORS, type LoadedDetector } from '../detection/detector.provider';
 import { PrismaService } from '../prisma/prisma.service';
 import { VERSION } from '../rulesets/rulesets.controller';
@@ -27,7 +28,7 @@ const Body_ = z.strictObject({
   })).min(1).max(MAX_EVALUATION_POSTS),
   rulesetVersion: VERSION.optional(),
   prevalences: z.array(z.number()).min(1).max(10).optional(),
-  failUnder: z.string().max(500).optional(),
+  failUnder: storedText().max(500).optional(),
 });
 
 /**

@@ -6,15 +6,16 @@ import { auditActor, type AppRequest } from '../auth/request-context';
 import { DomainError, NotFoundError } from '../common/errors';
 import { uuidParam } from '../common/http/uuid-param';
 import { parseOrThrow } from '../common/validate';
+import { storedText } from '../common/stored-text';
 import { openIdentity, type IdentityKey } from '../ingestion/domain/identity-seal';
 import { IDENTITY_KEY } from '../ingestion/identity-key.provider';
 import { PrismaService } from '../prisma/prisma.service';
 
 const RequestSchema = z.strictObject({
   pseudonym: z.string().regex(/^ps_[0-9a-f]{32}$/, 'a pseudonym as shown on posts (ps_ + 32 hex)'),
-  justification: z.string().trim().min(20, 'a justification of at least 20 characters is required').max(4000),
+  justification: storedText().trim().min(20, 'a justification of at least 20 characters is required').max(4000),
 });
-const ApproveSchema = z.strictObject({ approve: z.boolean(), note: z.string().trim().max(2000).optional() });
+const ApproveSchema = z.strictObject({ approve: z.boolean(), note: storedText().trim().max(2000).optional() });
 
 const parse = <T extends z.ZodType>(schema: T, body: unknown): z.infer<T> => parseOrThrow(schema, body ?? {}, 'IDENTITY.BAD_REQUEST');
 

@@ -13,6 +13,7 @@ import { parseRuleset, RulesetError, type RuleFile, type Ruleset } from '../dete
 import { createDetector, type Detector, type Thresholds } from '../detection/domain/pipeline';
 import type { LinearModel } from '../detection/domain/model';
 import { DomainError } from '../common/errors';
+import { checkRuleExamples, describeExampleFailure } from './rule-examples';
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -31,9 +32,12 @@ export interface ShadowState {
 /**
  * Parses candidate files into a ruleset (the same validation as start-up: zod schema, re2js regexes,
  * inline examples that must and must not match).
- * @throws DomainError('RULESET.INVALID', 'invalid') naming the file, line and reason
+ * Unless `checkExamples` is false (stored versions, already checked when proposed), every inline
+ * example must hold (see rule-examples.ts).
+ * @throws DomainError('RULESET.INVALID', 'invalid') naming the file, line and reason;
+ *   DomainError('RULESET.EXAMPLES_FAIL', 'invalid') listing the examples that fail
  */
-export function parseCandidateFiles(files: readonly RuleFile[]): Ruleset {
+export function parseCandidateFiles(files: readonly RuleFile[], options: { checkExamples?: boolean } = {}): Ruleset {
   const bad = files.find((f) => !RULE_FILE_NAME.test(f.path));
   if (bad) throw new DomainError('RULESET.INVALID', 'invalid', `files: "${bad.path}" is not a plain *.yaml file name`);
   const seen = new Set<string>();
@@ -41,12 +45,23 @@ export function parseCandidateFiles(files: readonly RuleFile[]): Ruleset {
     if (seen.has(f.path)) throw new DomainError('RULESET.INVALID', 'invalid', `files: "${f.path}" appears twice`);
     seen.add(f.path);
   }
+  let ruleset: Ruleset;
   try {
-    return parseRuleset([...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)));
+    ruleset = parseRuleset([...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)));
   } catch (e) {
     if (e instanceof RulesetError) throw new DomainError('RULESET.INVALID', 'invalid', e.message, { file: e.file, line: e.line, reason: e.reason });
     throw e;
   }
+  if (options.checkExamples !== false) {
+    const failures = checkRuleExamples(ruleset);
+    if (failures.length) {
+      const first = failures[0]!;
+      throw new DomainError('RULESET.EXAMPLES_FAIL', 'invalid', `${failures.length} inline example(s) fail: ${failures.slice(0, 5).map(describeExampleFailure).join('; ')}`, {
+        file: first.file, line: first.line, failures,
+      });
+    }
+  }
+  return ruleset;
 }
 
 /**
@@ -127,7 +142,7 @@ export class RulesetDetectors {
     }
     const files = await rulesetFiles(db, version);
     if (!files) return null;
-    const ruleset = parseCandidateFiles(files);
+    const ruleset = parseCandidateFiles(files, { checkExamples: false });
     const d: VersionedDetector = { version, modelVersion: this.model.version, detector: createDetector(ruleset, this.thresholds, { model: this.model }) };
     this.cache.set(version, d);
     while (this.cache.size > this.max) this.cache.delete(this.cache.keys().next().value!);

@@ -1,10 +1,12 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Inject, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { z } from 'zod';
 import { AuditRepository } from '../audit/audit.repository';
 import { Access } from '../auth/access.decorator';
 import { auditActor, type AppRequest } from '../auth/request-context';
 import { DomainError } from '../common/errors';
 import { parseOrThrow } from '../common/validate';
+import { storedText } from '../common/stored-text';
 import { DETECTOR, RULESET_DETECTORS, type LoadedDetector } from '../detection/detector.provider';
 import { compareVerdicts } from '../evaluation/domain/compare';
 import { PrismaService } from '../prisma/prisma.service';
@@ -16,8 +18,8 @@ export const VERSION = z.string().regex(/^[0-9a-f]{64}$/, 'a ruleset version is 
 
 const ProposeBody = z.strictObject({
   basedOn: VERSION.optional(),
-  files: z.array(z.strictObject({ path: z.string().min(1).max(100), content: z.string().max(1_000_000).nullable() })).min(1).max(64),
-  note: z.string().max(500).optional(),
+  files: z.array(z.strictObject({ path: storedText().min(1).max(100), content: storedText().max(1_000_000).nullable() })).min(1).max(64),
+  note: storedText().max(500).optional(),
 });
 
 const ShadowBody = z.strictObject({ version: VERSION });
@@ -29,6 +31,11 @@ const ReportQuery = z.strictObject({
   to: isoTime.optional(),
   limit: z.coerce.number().int().min(0).max(10_000).default(500),
 });
+
+/** Checks a `:version` path parameter. @throws DomainError 400 naming the parameter */
+export function checkVersionParam(version: string): void {
+  if (!VERSION.safeParse(version).success) throw new DomainError('RULESET.BAD_VERSION', 'invalid', `version (path): "${version.slice(0, 80)}" is not a ruleset version (64 lowercase hex characters, a SHA-256)`);
+}
 
 /** Most changed posts listed in a report body; the counts always cover all of them. */
 export function truncateChanges<T extends { changes: unknown[] }>(report: T, limit: number): T & { changesListed: number; changesTotal: number } {
@@ -76,7 +83,7 @@ export class RulesetsController {
   @Get(':version')
   @Access('rulesets.read')
   async one(@Param('version') version: string) {
-    parseOrThrow(VERSION, version, 'RULESET.BAD_VERSION');
+    checkVersionParam(version);
     const v = await this.prisma.rulesetVersion.findUnique({ where: { version } });
     if (!v) throw new DomainError('RULESET.NOT_FOUND', 'not_found', `ruleset version ${version} is not stored`);
     return v;
@@ -88,10 +95,15 @@ export class RulesetsController {
    * 201 with the version (200 when that exact version was already stored).
    */
   @Post()
-  @HttpCode(201)
   @Access('rulesets.propose')
-  async propose(@Body() body: unknown, @Req() req: AppRequest) {
+  async propose(@Body() body: unknown, @Req() req: AppRequest, @Res({ passthrough: true }) res: Response) {
     const b = parseOrThrow(ProposeBody, body, 'RULESET.INVALID');
+    const seen = new Map<string, number>();
+    for (const [i, f] of b.files.entries()) {
+      const j = seen.get(f.path);
+      if (j !== undefined) throw new DomainError('RULESET.INVALID', 'invalid', `files[${i}].path: "${f.path}" is already given at files[${j}]`);
+      seen.set(f.path, i);
+    }
     const files = new Map<string, string>();
     if (b.basedOn) {
       const base = await rulesetFiles(this.prisma, b.basedOn);
@@ -116,6 +128,7 @@ export class RulesetsController {
       }]);
       return isNew;
     });
+    res.status(created ? 201 : 200);
     return { version: ruleset.version, ruleCount: ruleset.rules.length, files: list.map((f) => f.path), created, live: ruleset.version === this.loaded.rulesetVersion };
   }
 
@@ -124,6 +137,7 @@ export class RulesetsController {
   @Access('rulesets.shadow')
   async startShadow(@Body() body: unknown, @Req() req: AppRequest) {
     const { version } = parseOrThrow(ShadowBody, body, 'RULESET.INVALID');
+    if (version === this.loaded.rulesetVersion) throw new DomainError('RULESET.ALREADY_LIVE', 'invalid', `version: ${version} is the live ruleset; a shadow run compares a candidate with it`);
     const exists = await this.detectors.get(this.prisma, version); // also proves the stored files still parse
     if (!exists) throw new DomainError('RULESET.NOT_FOUND', 'not_found', `ruleset version ${version} is not stored; propose it first`);
     return this.switchShadow({ version, setBy: req.ctx!.principal.id, setAt: new Date().toISOString() }, req);
@@ -162,6 +176,9 @@ export class RulesetsController {
     const q = parseOrThrow(ReportQuery, query, 'REPORT.BAD_QUERY');
     const version = q.version ?? (await readShadow(this.prisma))?.version;
     if (!version) throw new DomainError('RULESET.NO_SHADOW', 'invalid', 'version: no shadow is running; name the version to report on');
+    if (!(await this.prisma.rulesetVersion.findUnique({ where: { version }, select: { version: true } }))) {
+      throw new DomainError('RULESET.NOT_FOUND', 'not_found', `version: ruleset version ${version} is not stored`);
+    }
     const from = new Date(q.from ?? 0);
     const to = q.to ? new Date(q.to) : new Date(Date.now() + 1000);
     if (!(from < to)) throw new DomainError('REPORT.BAD_QUERY', 'invalid', 'from: must be before to');

@@ -66,6 +66,14 @@ describe("analysts' toolchain", () => {
     const path = await request(server()).post('/v1/rulesets').set(as(analyst)).send({ files: [{ path: '../etc/passwd.yaml', content: 'rules: []' }] }).expect(400);
     expect(path.body.message).toContain('not a plain *.yaml file name');
     await request(server()).post('/v1/rulesets').set(as(reviewer)).send({ basedOn: live, files: [{ path: '10-offers.yaml', content: null }] }).expect(403);
+    // a rule that contradicts its own inline examples is refused, with the file, line and example
+    const contradicts = 'rules:\n  - id: test.ferry\n    description: test rule\n    languages: any\n    patterns:\n      terms: [ferry ticket]\n    weight: 1\n    tags: [offer]\n    examples:\n      match: ["boat seats available"]\n      no_match: ["cheap ferry ticket to Dover"]\n';
+    const ex = await request(server()).post('/v1/rulesets').set(as(analyst)).send({ basedOn: live, files: [{ path: '50-new.yaml', content: contradicts }] }).expect(400);
+    expect(ex.body.code).toBe('RULESET.EXAMPLES_FAIL');
+    expect(ex.body.message).toContain('50-new.yaml:2: rule test.ferry should match its example "boat seats available"');
+    expect(ex.body.details.failures).toHaveLength(2);
+    const twice = await request(server()).post('/v1/rulesets').set(as(analyst)).send({ basedOn: live, files: [{ path: '10-offers.yaml', content: null }, { path: '10-offers.yaml', content: 'rules: []' }] }).expect(400);
+    expect(twice.body.message).toContain('files[1].path: "10-offers.yaml" is already given at files[0]');
     expect(await prisma.rulesetVersion.count()).toBe(before);
   });
 
@@ -74,7 +82,7 @@ describe("analysts' toolchain", () => {
     const res = await request(server()).post('/v1/rulesets').set(as(analyst)).send({ basedOn: live, files, note: 'negative context only' }).expect(201);
     candidate = res.body.version;
     expect(res.body).toMatchObject({ created: true, live: false, files: ['90-negative-context.yaml'] });
-    const again = await request(server()).post('/v1/rulesets').set(as(analyst)).send({ basedOn: live, files }).expect(201);
+    const again = await request(server()).post('/v1/rulesets').set(as(analyst)).send({ basedOn: live, files }).expect(200);
     expect(again.body).toMatchObject({ version: candidate, created: false });
     const ev = await prisma.auditEvent.findMany({ where: { action: 'ruleset.propose', rulesetVersion: candidate } });
     expect(ev).toHaveLength(2);
@@ -84,6 +92,9 @@ describe("analysts' toolchain", () => {
   it('shadow-runs the candidate on new posts: verdicts kept apart, no flag raised by the shadow', async () => {
     await request(server()).put('/v1/rulesets/shadow').set(as(analyst)).send({ version: 'f'.repeat(64) }).expect(404);
     await request(server()).put('/v1/rulesets/shadow').set(as(reviewer)).send({ version: candidate }).expect(403);
+    expect((await request(server()).put('/v1/rulesets/shadow').set(as(analyst)).send({ version: live }).expect(400)).body.code).toBe('RULESET.ALREADY_LIVE');
+    await request(server()).get(`/v1/rulesets/shadow/report?version=${'e'.repeat(64)}`).set(as(analyst, 'evaluation')).expect(404);
+    expect((await request(server()).get('/v1/rulesets/abc').set(as(analyst)).expect(400)).body.message).toContain('version (path)');
     const on = await request(server()).put('/v1/rulesets/shadow').set(as(analyst)).send({ version: candidate }).expect(200);
     expect(on.body.shadow.version).toBe(candidate);
     const batchId = await ingest(6);

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { CountryCode } from 'libphonenumber-js';
 import { findPhoneNumbersInText } from 'libphonenumber-js';
 import { makePosts } from '../../scripts/bench-classify';
-import { extractEntities, findPhones, MESSENGER_PATTERNS } from '../../src/detection/domain/entities';
+import { extractEntities, findPhones, MESSENGER_PATTERNS, readCandidate } from '../../src/detection/domain/entities';
+import { replaceNoiseRuns } from '../../src/detection/domain/language';
 import { compileLinearRegex, findAll, requiredLiterals } from '../../src/detection/domain/linear-regex';
 import { compileMatcher } from '../../src/detection/domain/matcher';
 import { compileModel, extractFeatures, scoreModel, scoreTokens } from '../../src/detection/domain/model';
@@ -53,6 +54,57 @@ describe('findPhones agrees with libphonenumber-js findPhoneNumbersInText', () =
           expect([text, defaultCountry, ours]).toEqual([text, defaultCountry, theirs]);
         }
       }
+    }
+  });
+});
+
+/** readCandidate as it reads without the skipping of countries, on the library's own findPhoneNumbersInText. */
+function readCandidateReference(text: string, countries: ReadonlyArray<CountryCode | undefined>): Array<{ start: number; end: number; e164: string }> {
+  const found: Array<{ start: number; end: number; e164: string; country: string | undefined }> = [];
+  const overlaps = (r: { start: number; end: number }): boolean => found.some((b) => r.start < b.end && b.start < r.end);
+  for (const defaultCountry of countries) {
+    for (const m of findPhoneNumbersInText(text, { defaultCountry, extended: true })) {
+      const r = { start: m.startsAt, end: m.endsAt };
+      if (m.number.number.length - 1 < 10 || overlaps(r)) continue;
+      found.push({ ...r, e164: m.number.number, country: m.number.country });
+    }
+    let covered = 0;
+    for (const f of found) covered += f.end - f.start;
+    if (covered >= text.length - 2) break;
+  }
+  return found.map((f) => ({ start: f.start, end: f.end, e164: f.e164 }));
+}
+
+describe('readCandidate agrees with trying every country in turn', () => {
+  const fallbacks: CountryCode[] = ['GB', 'FR', 'TR', 'IT', 'ES', 'DE', 'GR', 'TN', 'LY', 'MA', 'DZ', 'EG', 'IR', 'IQ', 'AF', 'PK', 'AL', 'MX', 'US'];
+  const lists: Array<Array<CountryCode | undefined>> = [[undefined, ...fallbacks], [undefined, 'ER', ...fallbacks], [undefined, 'IQ', 'TR', ...fallbacks]];
+  it('on every candidate run of the corpus', () => {
+    const runs = new Set<string>(['07700 900123', '0021600000055', '+52 05 0000 0134 0764', '07 123 456 0639981234', '0750 000 0141']);
+    for (const n of normalised) for (const m of n.text.matchAll(/[+(]?\d[\d .\-()]{5,}\d/gu)) runs.add(m[0]);
+    for (const text of runs) {
+      for (const countries of lists) {
+        const ours = readCandidate(text, countries, []).map((f) => ({ start: f.start, end: f.end, e164: f.e164 }));
+        expect([text, ours]).toEqual([text, readCandidateReference(text, countries)]);
+      }
+    }
+  });
+});
+
+describe('tokenise', () => {
+  it('gives the runs the token regex gives', () => {
+    for (const n of [...normalised, ...['a_b 1x', '🚤ab', 'x\uD800y', 'é́e', '𝐀𝐁 c'].map((t) => normalise(t))]) {
+      const expected = [...n.text.matchAll(/[\p{L}\p{M}\p{N}_]+/gu)].map((m) => ({ text: m[0], start: m.index ?? 0, end: (m.index ?? 0) + m[0].length }));
+      expect(tokenise(n.text)).toEqual(expected);
+    }
+  });
+});
+
+describe('replaceNoiseRuns', () => {
+  it('gives what the regex replace gives', () => {
+    const tricky = ['', '!!!', 'a!b', '12 ab 34', '🚤🚤 ok 💶', 'x\uD800y', '\uDC00!', '¿qué? ¡sí!', '٥٠٠٠ یۆرۆ،', 'end.'];
+    for (const t of [...tricky, ...texts]) {
+      const nfkc = t.normalize('NFKC');
+      expect([t, replaceNoiseRuns(nfkc)]).toEqual([t, nfkc.replace(/[\d\p{P}\p{S}]+/gu, ' ')]);
     }
   });
 });

@@ -77,8 +77,13 @@ type FoundPhone = { start: number; end: number; e164: string | null; country: st
 /** What the library's matcher calls for each piece of text it tries: `parseAndVerify(candidate, offset, text)`. */
 type ParseAndVerify = (candidate: string, offset: number, text: string) => { startsAt: number; endsAt: number; phoneNumber: NumberFound['number'] } | undefined;
 
-/** Readings of one piece by default country: the library's phone number, or null when the piece is not one. */
-const PIECE_CACHE = new BoundedCache<{ number: NumberFound['number'] | null }>(50_000);
+/**
+ * Readings of one piece by default country: per piece, a slot per country index ({@link countrySlot}) holding the
+ * library's phone number, null when the piece is not one, or undefined when not read yet.
+ */
+const PIECE_CACHE = new BoundedCache<Array<NumberFound['number'] | null | undefined>>(50_000);
+/** Default country → slot in a piece's readings (0: no default country); filled as countries are met. */
+const COUNTRY_SLOT = new Map<string, number>();
 
 /**
  * `findPhoneNumbersInText(text, { defaultCountry, extended: true })` of libphonenumber-js@1.13.16, computed by the same
@@ -91,17 +96,14 @@ const PIECE_CACHE = new BoundedCache<{ number: NumberFound['number'] | null }>(5
  * the library throws for failed ones, are skipped.
  * `test/unit/detection-entities-phones.spec.ts` checks it against findPhoneNumbersInText.
  */
-export function findPhones(text: string, defaultCountry: CountryCode | undefined): NumberFound[] {
-  const matcher = new PhoneNumberMatcher(text, { defaultCountry, v2: true, extended: true } as { defaultCountry?: CountryCode; v2: true }, metadata as MetadataJson);
+export function findPhones(text: string, defaultCountry: CountryCode | undefined, pieces?: string[]): NumberFound[] {
+  const matcher = newMatcher(text, defaultCountry);
   const inner = matcher as unknown as { parseAndVerify: ParseAndVerify };
   const parse = inner.parseAndVerify.bind(matcher);
-  const country = defaultCountry ?? '';
   inner.parseAndVerify = (candidate, offset, whole) => {
-    // a piece written with a leading '+' is international: libphonenumber-js@1.13.16 reads it without the default
-    // country (parse.js: extractCountryCallingCode ignores it for '+' numbers; the country comes from the calling code)
-    const key = candidate.charCodeAt(0) === 0x2b ? `+|${candidate}` : `${country}|${candidate}`;
-    const read = PIECE_CACHE.get(key, () => ({ number: parse(candidate, offset, whole)?.phoneNumber ?? null }));
-    return read.number === null ? undefined : { startsAt: offset, endsAt: offset + candidate.length, phoneNumber: read.number };
+    pieces?.push(candidate);
+    const number = readPiece(candidate, defaultCountry, () => parse(candidate, offset, whole)?.phoneNumber ?? null);
+    return number === null ? undefined : { startsAt: offset, endsAt: offset + candidate.length, phoneNumber: number };
   };
   const out: NumberFound[] = [];
   while (matcher.hasNext()) {
@@ -111,24 +113,100 @@ export function findPhones(text: string, defaultCountry: CountryCode | undefined
   return out;
 }
 
+function newMatcher(text: string, defaultCountry: CountryCode | undefined): PhoneNumberMatcher {
+  return new PhoneNumberMatcher(text, { defaultCountry, v2: true, extended: true } as { defaultCountry?: CountryCode; v2: true }, metadata as MetadataJson);
+}
+
+/**
+ * Slot of a piece's reading under a default country. A piece written with a leading '+' is international:
+ * libphonenumber-js@1.13.16 reads it without the default country (parse.js: extractCountryCallingCode ignores it for
+ * '+' numbers; the country comes from the calling code), so one reading (slot 0) serves every country.
+ */
+function countrySlot(piece: string, defaultCountry: CountryCode | undefined): number {
+  if (defaultCountry === undefined || piece.charCodeAt(0) === 0x2b) return 0;
+  let slot = COUNTRY_SLOT.get(defaultCountry);
+  if (slot === undefined) {
+    slot = COUNTRY_SLOT.size + 1;
+    COUNTRY_SLOT.set(defaultCountry, slot);
+  }
+  return slot;
+}
+
+/**
+ * The library's reading of one piece under a default country (what findPhones' matcher gets), cached; `read` computes
+ * it on a miss (by default with a matcher of its own: under the POSSIBLE leniency the reading depends on the piece and
+ * the country only).
+ */
+function readPiece(
+  piece: string,
+  defaultCountry: CountryCode | undefined,
+  read: () => NumberFound['number'] | null = () => readerFor(defaultCountry)(piece, 0, piece)?.phoneNumber ?? null,
+): NumberFound['number'] | null {
+  const readings = PIECE_CACHE.get(piece, () => []);
+  const slot = countrySlot(piece, defaultCountry);
+  let number = readings[slot];
+  if (number === undefined) {
+    number = read();
+    readings[slot] = number;
+  }
+  return number;
+}
+
+/** One matcher's parseAndVerify per default country, for reading pieces on their own (it does not use the matcher's text). */
+const READERS = new Map<string, ParseAndVerify>();
+function readerFor(defaultCountry: CountryCode | undefined): ParseAndVerify {
+  const key = defaultCountry ?? '';
+  let reader = READERS.get(key);
+  if (reader === undefined) {
+    const matcher = newMatcher('', defaultCountry) as unknown as { parseAndVerify: ParseAndVerify };
+    reader = matcher.parseAndVerify.bind(matcher);
+    READERS.set(key, reader);
+  }
+  return reader;
+}
+
+/** Whether every piece reads alike (none, or the same number and country) under two default countries. */
+function readAlike(pieces: readonly string[], a: CountryCode | undefined, b: CountryCode | undefined): boolean {
+  for (const p of pieces) {
+    const x = readPiece(p, a);
+    const y = readPiece(p, b);
+    if (x === y) continue;
+    if (x === null || y === null || x.number !== y.number || x.country !== y.country) return false;
+  }
+  return true;
+}
+
 /** Readings of one candidate run (offsets relative to it); pure, so cached across posts. */
 const PHONE_CACHE = new BoundedCache<readonly FoundPhone[]>(20_000);
 
-function readCandidate(text: string, countries: ReadonlyArray<CountryCode | undefined>, priceRanges: ReadonlyArray<{ start: number; end: number }>): FoundPhone[] {
+/**
+ * The phone numbers of one candidate run: for each default country in order, the numbers findPhoneNumbersInText
+ * (extended) finds, keeping those of ≥ {@link MIN_E164_DIGITS} E.164 digits that overlap neither a number kept before
+ * nor `priceRanges`, until the kept numbers cover the run (all but 2 code units). Offsets are relative to `text`.
+ * A country under which every piece the previous scan tried reads alike is skipped (it would add nothing).
+ */
+export function readCandidate(text: string, countries: ReadonlyArray<CountryCode | undefined>, priceRanges: ReadonlyArray<{ start: number; end: number }>): FoundPhone[] {
   const found: FoundPhone[] = [];
   // libphonenumber-js throws and catches a ParseError for every failed reading; their stack traces are never seen,
   // and capturing them was the largest single cost of detection. Restored before returning (synchronous code).
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
+    let last: { country: CountryCode | undefined; pieces: string[] } | null = null;
     for (const defaultCountry of countries) {
-      for (const m of findPhones(text, defaultCountry)) {
+      // The matcher's path through the run depends only on whether each piece it tries reads as a number. If every
+      // piece the last scan tried reads alike under this country, this scan would try the same pieces and find the
+      // same numbers, all of which the last scan already took or refused: skip it.
+      if (last !== null && readAlike(last.pieces, last.country, defaultCountry)) continue;
+      const pieces: string[] = [];
+      for (const m of findPhones(text, defaultCountry, pieces)) {
         const r = { start: m.startsAt, end: m.endsAt };
         const e164 = m.number.number;
         if (e164.length - 1 < MIN_E164_DIGITS || overlaps(r, found) || overlaps(r, priceRanges)) continue;
         found.push({ ...r, e164, country: m.number.country ?? mainCountry(e164) });
       }
       if (covered(found, 0, text.length) >= text.length - 2) break;
+      last = { country: defaultCountry, pieces };
     }
   } finally {
     Error.stackTraceLimit = limit;

@@ -339,8 +339,52 @@ const FULL_CONFIDENCE_LETTERS = 80;
 
 const NOISE = /https?:\/\/\S+|www\.\S+|(?<!\S)[^\s@]+@\S+|@[\w.]+|#\S+|[\d\p{P}\p{S}]+/gu; // (?<!\S): try e-mail-like runs from their start only (linear)
 
-/** NOISE's last branch alone (see identifyLanguage). */
-const NOISE_PLAIN = /[\d\p{P}\p{S}]+/gu;
+/** NOISE's last branch alone, one code point (see identifyLanguage). */
+const NOISE_CHAR = /^[\d\p{P}\p{S}]$/u;
+/** NOISE_CHAR of each BMP code point seen: 0 not computed, 1 noise, 2 not. Astral code points in a Map. */
+const NOISE_BMP = new Uint8Array(0x10000);
+const NOISE_ASTRAL = new Map<number, boolean>();
+function isNoise(cp: number): boolean {
+  if (cp < 0x10000) {
+    let k = NOISE_BMP[cp] ?? 0;
+    if (k === 0) {
+      k = NOISE_CHAR.test(String.fromCharCode(cp)) ? 1 : 2;
+      NOISE_BMP[cp] = k;
+    }
+    return k === 1;
+  }
+  let r = NOISE_ASTRAL.get(cp);
+  if (r === undefined) {
+    r = NOISE_CHAR.test(String.fromCodePoint(cp));
+    NOISE_ASTRAL.set(cp, r);
+  }
+  return r;
+}
+
+/** `text.replace(/[\d\p{P}\p{S}]+/gu, ' ')` by table: each maximal run of such code points becomes one space. */
+export function replaceNoiseRuns(text: string): string {
+  let out = '';
+  let from = 0;
+  let i = 0;
+  const len = text.length;
+  while (i < len) {
+    const cp = text.codePointAt(i) ?? 0;
+    if (!isNoise(cp)) {
+      i += cp > 0xffff ? 2 : 1;
+      continue;
+    }
+    out += `${text.slice(from, i)} `;
+    i += cp > 0xffff ? 2 : 1;
+    for (;;) {
+      if (i >= len) break;
+      const next = text.codePointAt(i) ?? 0;
+      if (!isNoise(next)) break;
+      i += next > 0xffff ? 2 : 1;
+    }
+    from = i;
+  }
+  return from === 0 ? text : out + text.slice(from);
+}
 
 const LATIN = /\p{Script=Latin}/u;
 const CYR_GREEK = /[\p{Script=Cyrillic}\p{Script=Greek}]/u;
@@ -392,7 +436,7 @@ export function identifyLanguage(text: string): LanguageGuess {
   const nfkc = text.normalize('NFKC');
   // without '@', '://', 'www.' or '#', only NOISE's last branch can match: the same result from a simpler pattern
   const plain = !nfkc.includes('@') && !nfkc.includes('://') && !nfkc.includes('www.') && !nfkc.includes('#');
-  let cleaned = nfkc.replace(plain ? NOISE_PLAIN : NOISE, ' ');
+  let cleaned = plain ? replaceNoiseRuns(nfkc) : nfkc.replace(NOISE, ' ');
   let counts = countScripts(cleaned);
   if ((counts[0] ?? 0) > 0 && ((counts[3] ?? 0) > 0 || (counts[4] ?? 0) > 0)) {
     cleaned = cleaned.replace(/\S+/gu, foldMixedWord);

@@ -100,21 +100,31 @@ export interface RegexPrefilter {
 /**
  * Builds one RE2Set over the cores; if the set cannot be built, every regex is a candidate for every text. Regexes
  * whose anchors are absent from the text are never candidates, and when that leaves none the set is not run. The
- * anchors of all regexes are looked for in one pass over the text, indexed by their first code unit.
+ * anchors of all regexes are looked for in one pass over the text, indexed by their first two code units.
  */
 export function buildPrefilter(regexes: readonly LinearRegex[]): RegexPrefilter {
   const all = regexes.map((_, i) => i);
   if (regexes.length === 0) return { candidates: () => [] };
-  const byFirst = new Map<number, Array<{ anchor: string; regex: number }>>();
-  const firsts = new Uint8Array(0x10000);
+  // anchors indexed by their first code unit, then by their second (one-unit anchors apart)
+  type Entry = { anchor: string; regex: number };
+  const byFirst = new Array<{ single: Entry[]; byNext: Map<number, Entry[]> } | undefined>(0x10000);
   const unanchored: boolean[] = regexes.map((r) => r.anchors === null);
+  const anchoredCount = unanchored.filter((u) => !u).length;
   regexes.forEach((r, regex) => {
     for (const anchor of r.anchors ?? []) {
       const c = anchor.charCodeAt(0);
-      firsts[c] = 1;
-      const list = byFirst.get(c);
-      if (list) list.push({ anchor, regex });
-      else byFirst.set(c, [{ anchor, regex }]);
+      let slot = byFirst[c];
+      if (slot === undefined) {
+        slot = { single: [], byNext: new Map() };
+        byFirst[c] = slot;
+      }
+      if (anchor.length === 1) slot.single.push({ anchor, regex });
+      else {
+        const d = anchor.charCodeAt(1);
+        const list = slot.byNext.get(d);
+        if (list) list.push({ anchor, regex });
+        else slot.byNext.set(d, [{ anchor, regex }]);
+      }
     }
   });
   let set: RE2Set | null = null;
@@ -129,13 +139,24 @@ export function buildPrefilter(regexes: readonly LinearRegex[]): RegexPrefilter 
     candidates: (text) => {
       const ok = [...unanchored];
       let any = ok.includes(true);
-      for (let i = 0; i < text.length; i++) {
-        const c = text.charCodeAt(i);
-        if (firsts[c] === 0) continue;
-        for (const { anchor, regex } of byFirst.get(c) ?? []) {
+      let left = anchoredCount;
+      for (let i = 0; i < text.length && left > 0; i++) {
+        const slot = byFirst[text.charCodeAt(i)];
+        if (slot === undefined) continue;
+        for (const { regex } of slot.single) {
+          if (!ok[regex]) {
+            ok[regex] = true;
+            any = true;
+            left--;
+          }
+        }
+        const list = slot.byNext.get(text.charCodeAt(i + 1));
+        if (list === undefined) continue;
+        for (const { anchor, regex } of list) {
           if (!ok[regex] && text.startsWith(anchor, i)) {
             ok[regex] = true;
             any = true;
+            left--;
           }
         }
       }

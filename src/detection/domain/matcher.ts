@@ -22,8 +22,10 @@ import type { Entities, LanguageGuess, RuleHit, Span } from './types';
  *
  * Speed: everything that depends only on the ruleset is built once ({@link compileMatcher}): an index from each
  * key a term's first word answers to (its Arabic variants and `lang:stem` keys) to the terms starting with it, and
- * one RE2Set over all regexes. Per post, each token is looked up once; a token's keys come from a cache shared
- * across posts. The cost grows with the post, not with posts × terms.
+ * one RE2Set over all regexes with their literal anchors (linear-regex.ts). Per post, each token is looked up once in
+ * a cache shared across posts (token text → the terms that may start there, already deduplicated, and the token's
+ * keys, for terms continuing over it); tokens holding a digit bypass the caches (they are mostly unique). Regexes run
+ * only when one of their anchors occurs in the post. The cost grows with the post, not with posts × terms.
  */
 
 /** Below this language confidence every rule runs regardless of its `languages`. */
@@ -57,8 +59,9 @@ export interface CompiledMatcher {
 interface TokenTerms {
   indexed: readonly TermRef[];
   prefixed: readonly TermRef[];
+  /** The token's own info, for terms that continue over it. */
+  info: TokenInfo;
 }
-const NO_TERMS: TokenTerms = { indexed: [], prefixed: [] };
 
 const STEM_LANGS = Object.entries(STEMMERS);
 const LATIN_WORD = /^[a-z]+$/u;
@@ -106,7 +109,10 @@ function infoOf(token: string): TokenInfo {
 }
 
 function wordMatches(token: string, w: TermWord): boolean {
-  const info = infoOf(token);
+  return infoMatches(infoOf(token), w);
+}
+
+function infoMatches(info: TokenInfo, w: TermWord): boolean {
   if (w.prefix) {
     for (const v of info.variants) if (v.startsWith(w.word)) return true;
     return false;
@@ -180,7 +186,7 @@ function computeTermsStartingAt(cm: CompiledMatcher, token: string): TokenTerms 
       if (first !== undefined && wordMatches(token, first)) prefixed.push(ref);
     }
   }
-  return indexed.length === 0 && prefixed.length === 0 ? NO_TERMS : { indexed, prefixed };
+  return { indexed, prefixed, info };
 }
 
 /** The terms that may start at a token with this text (first word matched; the rest is checked per post). */
@@ -195,13 +201,13 @@ export function ruleApplies(rule: Rule, lang: LanguageGuess): boolean {
   return rule.languages.includes(lang.code);
 }
 
-function termEnd(tokens: readonly Token[], i: number, term: CompiledTerm): number {
+/** Index of the last token of `term` if it matches from token i on, else -1; `infoAt(k)` is token k's info. */
+function termEnd(tokens: readonly Token[], i: number, term: CompiledTerm, infoAt: (k: number) => TokenInfo): number {
   const len = term.words.length;
   if (i + len > tokens.length) return -1;
   for (let j = 1; j < len; j++) {
     const w = term.words[j];
-    const t = tokens[i + j];
-    if (w === undefined || t === undefined || !wordMatches(t.text, w)) return -1;
+    if (w === undefined || tokens[i + j] === undefined || !infoMatches(infoAt(i + j), w)) return -1;
   }
   return i + len - 1;
 }
@@ -236,19 +242,23 @@ export function matchRules(cm: CompiledMatcher, n: NormalisedText, tokens: reado
     if (list) list.push(span);
     else raw[r] = [span];
   };
+  // one cache lookup per token gives the terms starting there and the token's info, for terms continuing over it
+  const starts = tokens.map((t) => termsStartingAt(cm, t.text));
+  const infoAt = (k: number): TokenInfo => starts[k]?.info ?? infoOf(tokens[k]?.text ?? '');
   for (let i = 0; i < tokens.length; i++) {
     const tok = tokens[i];
-    if (tok === undefined) continue;
-    const { indexed, prefixed } = termsStartingAt(cm, tok.text);
+    const at = starts[i];
+    if (tok === undefined || at === undefined) continue;
+    const { indexed, prefixed } = at;
     for (const ref of indexed) {
       if (!applies[ref.rule]) continue;
-      const last = termEnd(tokens, i, ref.term);
+      const last = termEnd(tokens, i, ref.term, infoAt);
       const b = tokens[last];
       if (last >= 0 && b !== undefined) add(ref.rule, toOriginalSpan(n, tok.start, b.end));
     }
     for (const ref of prefixed) {
       if (!applies[ref.rule]) continue;
-      const last = termEnd(tokens, i, ref.term);
+      const last = termEnd(tokens, i, ref.term, infoAt);
       const b = tokens[last];
       if (last >= 0 && b !== undefined) add(ref.rule, toOriginalSpan(n, tok.start, b.end));
     }

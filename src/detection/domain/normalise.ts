@@ -258,7 +258,10 @@ function foldLookAlikes(u: Units): void {
   }
   foldArabizi(u);
   for (let k = 1; k + 1 < n; k++) {
-    const leet = LEET[u.out[k] ?? ''];
+    const o = u.out[k] ?? '';
+    // only a one-unit digit can be leetspeak: test that before the table lookup
+    if (o.length !== 1 || o.charCodeAt(0) < 48 || o.charCodeAt(0) > 57) continue;
+    const leet = LEET[o];
     if (leet !== undefined && (u.cls[k - 1] ?? 0) & IS_LATIN && (u.cls[k + 1] ?? 0) & IS_LATIN) {
       u.out[k] = leet;
       u.cls[k] = IS_LETTER | IS_LATIN;
@@ -354,14 +357,50 @@ export function toOriginalSpan(n: NormalisedText, start: number, end: number): S
   return { start: s, end: e, text: n.original.slice(s, e) };
 }
 
-const TOKEN = /[\p{L}\p{M}\p{N}_]+/gu;
+const TOKEN_CHAR = /^[\p{L}\p{M}\p{N}_]$/u;
+/** TOKEN_CHAR of each BMP code point seen: 0 not computed, 1 yes, 2 no. Astral code points in a Map. */
+const TOKEN_BMP = new Uint8Array(0x10000);
+const TOKEN_ASTRAL = new Map<number, boolean>();
+function isTokenChar(cp: number): boolean {
+  if (cp < 0x10000) {
+    let k = TOKEN_BMP[cp] ?? 0;
+    if (k === 0) {
+      k = TOKEN_CHAR.test(String.fromCharCode(cp)) ? 1 : 2;
+      TOKEN_BMP[cp] = k;
+    }
+    return k === 1;
+  }
+  let r = TOKEN_ASTRAL.get(cp);
+  if (r === undefined) {
+    r = TOKEN_CHAR.test(String.fromCodePoint(cp));
+    TOKEN_ASTRAL.set(cp, r);
+  }
+  return r;
+}
 
-/** Splits normalised text into tokens (runs of letters, marks, digits and `_`); punctuation and spaces separate tokens. */
+/**
+ * Splits normalised text into tokens (maximal runs of code points that are letters, marks, digits or `_`, i.e.
+ * `/[\p{L}\p{M}\p{N}_]+/gu`); punctuation and spaces separate tokens. Read with a per-code-point table, not the regex.
+ */
 export function tokenise(text: string): Token[] {
   const out: Token[] = [];
-  for (const m of text.matchAll(TOKEN)) {
-    const start = m.index ?? 0;
-    out.push({ text: m[0], start, end: start + m[0].length });
+  const len = text.length;
+  let i = 0;
+  while (i < len) {
+    const cp = text.codePointAt(i) ?? 0;
+    const w = cp > 0xffff ? 2 : 1;
+    if (!isTokenChar(cp)) {
+      i += w;
+      continue;
+    }
+    const start = i;
+    i += w;
+    while (i < len) {
+      const next = text.codePointAt(i) ?? 0;
+      if (!isTokenChar(next)) break;
+      i += next > 0xffff ? 2 : 1;
+    }
+    out.push({ text: text.slice(start, i), start, end: i });
   }
   return out;
 }

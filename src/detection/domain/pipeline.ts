@@ -119,8 +119,9 @@ function scoringExplanation<C>(b: ScoreBreakdown, constants: C): ScoreBreakdown 
 
 /**
  * Builds a detector for a parsed ruleset and, optionally, a trained model.
- * Steps per post: normalise (offset-mapped) → identify language (franc@5) → extract phones, messengers, prices →
- * match rules (index built here, once) → model features and logit → score (logistic, see scoring.ts) → label, band.
+ * Steps per post: normalise (offset-mapped) → identify language (Sorani by its letters, else franc@5's method) →
+ * extract phones, messengers, prices → match rules (index built here, once) → model features and logit (the model's
+ * feature index built here, once: see compileModel) → score (logistic, see scoring.ts) → label, band.
  * @throws RangeError when thresholds are not numbers with 0 ≤ review ≤ flag ≤ medium ≤ high ≤ 1
  */
 export function createDetector(ruleset: Ruleset, thresholds: Thresholds, options: DetectorOptions = {}): Detector {
