@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 /**
  * Command-line interface: `npm run cli -- <command> [args]` or the package's `smugwatch` bin.
- * Plain TypeScript (no Nest). Exit codes: 0 ok, 1 failure, 2 usage error, 3 audit chain broken,
- * 4 evaluation under its --fail-under minimum.
+ * Plain TypeScript (no Nest). Exit codes: see EXIT_CODES (printed by --help).
  */
 import { parseArgs } from 'node:util';
 import { CliError } from './cli/output';
@@ -19,14 +18,14 @@ import { IMPORT_OPTIONS, IMPORT_USAGE, importCommand } from './cli/import-comman
 const COMMANDS: Record<string, { run: (o: cmd.Opts) => Promise<void>; usage: string; help: string }> = {
   migrate: { run: cmd.migrate, usage: 'migrate [--json]', help: 'create the database if missing and apply pending migrations' },
   'keys:create': { run: cmd.keysCreate, usage: 'keys:create --name <name> --role <role> --unit <unit> [--json]', help: 'create a principal (if missing) and a new API key, shown once' },
-  classify: { run: detection.classify, usage: 'classify <file|-> [--out <file>]', help: 'detect on NDJSON or a JSON array of {id, text}; NDJSON out in input order (no services needed)' },
-  evaluate: { run: evaluation.evaluate, usage: evaluation.EVALUATE_USAGE, help: 'metrics of the detector on labelled posts (overall, per language and kind), FPR ratio between languages, precision and flags per 10,000 posts at stated prevalences; exit 4 under --fail-under' },
-  compare: { run: evaluation.compare, usage: evaluation.COMPARE_USAGE, help: 'two rulesets or models on the same posts: agreement, metric deltas on labelled posts, every changed verdict with the rules that changed it' },
+  classify: { run: detection.classify, usage: 'classify <file|-> [--out <file>]', help: 'detect on NDJSON or a JSON array of {id, text}; NDJSON out in input order (no services needed); exit 3 when any input line was refused' },
+  evaluate: { run: evaluation.evaluate, usage: evaluation.EVALUATE_USAGE, help: 'metrics of the detector on labelled posts (overall, per language and kind), FPR ratio between languages, precision and flags per 10,000 posts at stated prevalences; exit 3 when any input line was refused, 4 under --fail-under' },
+  compare: { run: evaluation.compare, usage: evaluation.COMPARE_USAGE, help: 'two rulesets or models on the same posts: agreement, metric deltas on labelled posts, every changed verdict with the rules that changed it; exit 3 when any input line was refused' },
   'policy:test': { run: policy.policyTest, usage: 'policy:test [--json]', help: 'run policies/tests/*.yaml against the access policy' },
   'rules:check': { run: cmd.rulesCheck, usage: 'rules:check [--json]', help: 'validate policy and rule files; print their versions' },
   'audit:verify': { run: audit.auditVerify, usage: 'audit:verify [--public-key <pem>] [--checkpoints <file>] [--json]', help: 'recompute the audit chain from the database and hold it to the checkpoints (exit 3 when broken)' },
   'audit:export': { run: audit.auditExport, usage: 'audit:export --out <file> [--json]', help: 'write the audit log and its checkpoints as NDJSON' },
-  'audit:verify-export': { run: audit.auditVerifyExport, usage: 'audit:verify-export <file> --public-key <pem> [--checkpoints <file>] [--json]', help: 'verify an export offline with only the public key (exit 3 when broken)' },
+  'audit:verify-export': { run: audit.auditVerifyExport, usage: 'audit:verify-export <file> --public-key <pem> [--checkpoints <file>] [--json]', help: 'verify an export offline with only the public key (exit 3 when broken, truncated or not an audit export)' },
   'audit:checkpoint': { run: audit.auditCheckpoint, usage: 'audit:checkpoint [--json]', help: 'sign the current head of the audit chain' },
   'evidence:verify': { run: evidence.evidenceVerify, usage: 'evidence:verify <package.json> --public-key <pem> [--json]', help: 'verify an evidence package offline (exit 3 when it fails)' },
   'retention:run': { run: retention.retentionRun, usage: 'retention:run [--now <ISO time>] [--public-key <pem file>] [--json]', help: 'enforce policies/retention.yaml once (erasures are audited)' },
@@ -37,13 +36,64 @@ const COMMANDS: Record<string, { run: (o: cmd.Opts) => Promise<void>; usage: str
   sweep: { run: cmd.sweep, usage: 'sweep [--json]', help: 're-enqueue stored posts that have no classification' },
 };
 
+/** Exit codes of every command (also in the README's command table). */
+const EXIT_CODES: [number, string][] = [
+  [0, 'ok'],
+  [1, 'failure (e.g. the database cannot be reached, a policy file does not load)'],
+  [2, 'usage error: an unknown command or option, a bad or missing value, a file that cannot be read or written'],
+  [3, 'verification failed (audit chain or export broken, evidence package altered, rule examples failing), or input lines refused by classify, evaluate or compare (the rest is still processed and written)'],
+  [4, 'evaluate: a --fail-under minimum not met'],
+];
+
+/** Help text width: readable in a 100-column terminal. */
+const WIDTH = 100;
+
+/** Splits a usage line into words, keeping `[...]` and `<...>` groups whole. */
+function usageWords(usage: string): string[] {
+  const words: string[] = [];
+  let depth = 0;
+  let word = '';
+  for (const ch of usage) {
+    if (ch === '[' || ch === '<') depth++;
+    if (ch === ']' || ch === '>') depth = Math.max(0, depth - 1);
+    if (ch === ' ' && depth === 0) {
+      if (word) words.push(word);
+      word = '';
+    } else word += ch;
+  }
+  if (word) words.push(word);
+  return words;
+}
+
+/** Fills `words` into lines of at most `width` columns, the first prefixed by `first`, the rest by `rest`. */
+function fill(words: string[], first: string, rest: string, width = WIDTH): string[] {
+  const lines: string[] = [];
+  let line = first;
+  let empty = true;
+  for (const w of words) {
+    if (!empty && line.length + 1 + w.length > width) {
+      lines.push(line);
+      line = rest + w;
+    } else line += (empty ? '' : ' ') + w;
+    empty = false;
+  }
+  lines.push(line);
+  return lines;
+}
+
+function commandHelp(c: { usage: string; help: string }, indent = '  '): string[] {
+  return [...fill(usageWords(c.usage), indent, `${indent}  `), ...fill(c.help.split(' '), `${indent}    `, `${indent}    `)];
+}
+
 function help(): string {
-  const w = Math.max(...Object.values(COMMANDS).map((c) => c.usage.length));
   return [
-    'usage: smugwatch <command> [args]   (npm run cli -- <command> [args])',
+    'usage: smugwatch <command> [args]   (npm run cli -- <command> [args]; <command> --help for one)',
     '',
     'commands:',
-    ...Object.values(COMMANDS).map((c) => `  ${c.usage.padEnd(w)}  ${c.help}`),
+    ...Object.values(COMMANDS).flatMap((c) => commandHelp(c)),
+    '',
+    'exit codes:',
+    ...EXIT_CODES.flatMap(([code, what]) => fill(what.split(' '), `  ${code}  `, '     ')),
     '',
     'Configuration comes from the environment (DATABASE_URL, REDIS_URL, ...; see README).',
   ].join('\n');
@@ -69,7 +119,7 @@ async function main(argv: string[]): Promise<number> {
   // The import command's API key may come from the environment (read here, in the entrypoint).
   if (name === 'import' && values.key === undefined && process.env.SMUGWATCH_API_KEY) values.key = process.env.SMUGWATCH_API_KEY;
   if (values.help) {
-    console.log(`usage: smugwatch ${command.usage}\n${command.help}`);
+    console.log([...fill(usageWords(`smugwatch ${command.usage}`), 'usage: ', '         '), ...fill(command.help.split(' '), '', '')].join('\n'));
     return 0;
   }
   await command.run({ json: Boolean(values.json), values, args: positionals });
@@ -79,8 +129,10 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e: unknown) => {
-    const code = e instanceof CliError ? e.exitCode : (e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? 2 : 1;
-    console.error(`error: ${e instanceof Error ? e.message : String(e)}`);
+    // node:util parseArgs errors (unknown option, option without its value, unexpected argument) are usage errors
+    const parseError = String((e as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS_');
+    const code = e instanceof CliError ? e.exitCode : parseError ? 2 : 1;
+    console.error(`error: ${e instanceof Error ? e.message : String(e)}${parseError ? '\n(see smugwatch --help)' : ''}`);
     process.exit(code);
   },
 );

@@ -1,20 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
-import { z } from 'zod';
 import { Access } from '../auth/access.decorator';
 import { uuidParam } from '../common/http/uuid-param';
 import { PrincipalRepository } from '../auth/principal.repository';
 import type { AppRequest } from '../auth/request-context';
 import { DomainError, NotFoundError } from '../common/errors';
 import { parseOrThrow } from '../common/validate';
-import { storedText } from '../common/stored-text';
-import { ROLES } from '../policy/domain/policy.schema';
 import { PrismaService } from '../prisma/prisma.service';
-
-const CreateKey = z.strictObject({
-  name: storedText().trim().min(1).max(100).regex(/^[\w.@-]+$/, 'letters, digits and . _ @ - only'),
-  role: z.enum(ROLES),
-  unit: storedText().trim().min(1).max(100),
-});
+import { CreateKeySchema } from './create-key.schema';
 
 /** Principals and API keys, for admins. Every change is an audit event; audit events themselves are out of reach. */
 @Controller('v1/admin')
@@ -35,7 +27,7 @@ export class AdminController {
   @HttpCode(201)
   @Access('principals.manage')
   async create(@Body() body: unknown, @Req() req: AppRequest) {
-    const input = parseOrThrow(CreateKey, body ?? {}, 'ADMIN.BAD_KEY_REQUEST');
+    const input = parseOrThrow(CreateKeySchema, body ?? {}, 'ADMIN.BAD_KEY_REQUEST');
     try {
       const k = await this.principals.createKey(input.name, input.role, input.unit, undefined, req.ctx!.principal);
       return { principal: k.principal, apiKey: k.key };

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { Access } from '../auth/access.decorator';
 import type { AppRequest } from '../auth/request-context';
 import { DomainError } from '../common/errors';
-import { parseOrThrow } from '../common/validate';
+import { isoInstant, parseQuery, queryWindow } from '../common/query';
 import { storedText } from '../common/stored-text';
 import { AuditService } from './audit.service';
 
@@ -16,8 +16,8 @@ const QuerySchema = z.strictObject({
   purpose: storedText().max(64).optional(),
   caseReference: storedText().max(200).optional(),
   outcome: z.enum(['allow', 'deny', 'success', 'failure']).optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+  from: isoInstant.optional(),
+  to: isoInstant.optional(),
   after: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
@@ -27,11 +27,16 @@ const QuerySchema = z.strictObject({
 export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
+  /**
+   * Events in sequence after `after`, filtered by the search terms and the window [from, to) (each an
+   * ISO 8601 date or date-time with offset). 400 `AUDIT.BAD_QUERY` names the bad parameter(s) in
+   * `details.parameters`, including from not before to.
+   */
   @Get('events')
   @Access('audit.read')
   list(@Query() query: Record<string, unknown>, @Req() req: AppRequest) {
-    const { after, limit, from, to, ...terms } = parseOrThrow(QuerySchema, query, 'AUDIT.BAD_QUERY');
-    return this.audit.query({ ...terms, from: from ? new Date(from) : undefined, to: to ? new Date(to) : undefined }, after, limit, req.ctx!);
+    const { after, limit, from, to, ...terms } = parseQuery(QuerySchema, query, 'AUDIT.BAD_QUERY');
+    return this.audit.query({ ...terms, ...queryWindow(from, to, 'AUDIT.BAD_QUERY') }, after, limit, req.ctx!);
   }
 
   @Get('verify')

@@ -3,12 +3,12 @@ import { Reflector } from '@nestjs/core';
 import { POLICIES, type PolicySet } from '../config/config.module';
 import { AuditRepository } from '../audit/audit.repository';
 import { DomainError } from '../common/errors';
-import type { AccessResource } from '../policy/domain/cedar-pdp';
+import type { AccessDecision, AccessResource } from '../policy/domain/cedar-pdp';
 import { PrismaService } from '../prisma/prisma.service';
 import { AmbiguousKeyError, extractApiKey } from './domain/api-key';
 import { ACCESS_ACTION, ACCESS_RESOURCE, PUBLIC_ROUTE, type ResourceRef } from './access.decorator';
 import { PrincipalRepository } from './principal.repository';
-import { ResourceResolver } from './resource-resolver';
+import { ResourceResolver, UNIT_SCOPED_ROLES, inNeededState, isUuid, notFound, revealStateConflict, standIn } from './resource-resolver';
 import type { AppRequest } from './request-context';
 
 /** Purposes and case references are identifiers: printable ASCII, at most 128 characters. */
@@ -25,11 +25,21 @@ function declared(req: AppRequest, name: string): string | null {
   return s;
 }
 
+/** The 403 for a denied decision: its reason, determining policies and missing headers. */
+function forbidden(d: AccessDecision): DomainError {
+  return new DomainError('AUTH.FORBIDDEN', 'forbidden', d.reason, { policyIds: d.policyIds, ...(d.missing.length ? { missing: d.missing } : {}) });
+}
+
 /**
  * The one global guard: authenticates the API key, asks the Cedar policy whether the principal may
  * perform the route's action on its resource with the declared purpose and case (deny by default;
  * a route with no declared action is refused), and records every decision, allow or deny, with the
  * determining policy ids and the policy-set version, before the handler runs.
+ *
+ * For a route on one stored object it answers, audited as a deny each time: 400 for a malformed id;
+ * 404 for an unknown id, and (for unit-scoped roles) for another unit's object, when the caller
+ * could act on such an object of their own unit, else the same 403 as for their own; 409 when the
+ * policy refuses only the object's state (a reveal request already decided or read); 403 otherwise.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -76,26 +86,46 @@ export class AccessGuard implements CanActivate {
       await this.audit.appendAlone([{ ...base, ...actor, action: 'unknown', outcome: 'deny', reason, resourceType: 'route', resourceId: route }]);
       throw new DomainError('AUTH.NO_ACTION', 'forbidden', reason);
     }
-    let resource: AccessResource = { type: 'Service' };
-    let notFound = false;
-    if (ref) {
-      const id = String(req.params[ref.param] ?? '').slice(0, 64);
-      const found = await this.resources.resolve(ref, id);
-      // Unknown id: decide as if it belonged to the caller's unit, so a role that may never read such
-      // objects gets 403 (not a hint of existence) and one that may gets the handler's 400/404.
-      notFound = !found;
-      resource = found ?? (ref.type === 'Flag' ? { type: 'Flag', id, unit: principal.unit, status: 'pending' }
-        : ref.type === 'RevealRequest' ? { type: 'RevealRequest', id, unit: principal.unit, requesterId: principal.id, status: 'approved' }
-          : { type: 'Batch', id, unit: principal.unit });
-    }
-    const d = this.policies.access.decide(principal, action, resource, { ...(purpose ? { purpose } : {}), ...(caseReference ? { caseReference } : {}) });
-    await this.audit.appendAlone([{
-      ...base, ...actor, action, outcome: d.allow ? 'allow' : 'deny',
-      reason: `${d.reason}${d.errors.length ? `: ${d.errors.join('; ')}` : ''}${notFound ? ' (no such object)' : ''}`,
-      policyIds: d.policyIds, resourceType: resource.type === 'Service' ? 'route' : resource.type.toLowerCase(), resourceId: resource.type === 'Service' ? route : resource.id,
+    const decide = (r: AccessResource) => this.policies.access.decide(principal, action, r, { ...(purpose ? { purpose } : {}), ...(caseReference ? { caseReference } : {}) });
+    const record = (outcome: 'allow' | 'deny', resource: AccessResource, reason: string, policyIds: string[]) => this.audit.appendAlone([{
+      ...base, ...actor, action, outcome, reason, policyIds,
+      resourceType: resource.type === 'Service' ? 'route' : resource.type.toLowerCase(), resourceId: resource.type === 'Service' ? route : resource.id,
     }]);
-    if (!d.allow) {
-      throw new DomainError('AUTH.FORBIDDEN', 'forbidden', d.reason, { policyIds: d.policyIds, ...(d.missing.length ? { missing: d.missing } : {}) });
+    const why = (d: AccessDecision) => `${d.reason}${d.errors.length ? `: ${d.errors.join('; ')}` : ''}`;
+
+    if (!ref) {
+      const d = decide({ type: 'Service' });
+      await record(d.allow ? 'allow' : 'deny', { type: 'Service' }, why(d), d.policyIds);
+      if (!d.allow) throw forbidden(d);
+    } else {
+      const raw = String(req.params[ref.param] ?? '');
+      if (!isUuid(raw)) {
+        await record('deny', { type: 'Service' }, `path parameter "${ref.param}" is not a UUID (${raw.slice(0, 64)})`, []);
+        throw new DomainError('HTTP.BAD_ID', 'invalid', `path parameter "${ref.param}" must be a UUID`, { param: ref.param });
+      }
+      const found = await this.resources.resolve(ref, raw);
+      // What the caller would get for an object of their own unit in the state the action needs: the
+      // answer for an unknown id, and, for unit-scoped roles, for another unit's object (no probing).
+      const stand = standIn(ref.type, raw, principal, action);
+      const d = decide(found ?? stand);
+      let refusal: DomainError | null = null;
+      let reason = why(d);
+      if (!found) {
+        refusal = d.allow ? notFound(ref.type, raw) : forbidden(d);
+        reason = d.allow ? 'no such object' : `${reason} (no such object)`;
+      } else if (!d.allow && UNIT_SCOPED_ROLES.has(principal.role) && 'unit' in found && found.unit !== principal.unit) {
+        const s = decide(stand);
+        refusal = s.allow ? notFound(ref.type, raw) : forbidden(s);
+        reason = `${reason} (another unit's object: answered as for an unknown id)`;
+      } else if (!d.allow) {
+        // Denied only because of the object's state (the policy would allow it in the state the action
+        // needs): a 409 naming the state, not a 403 about the caller's role.
+        const needed = inNeededState(found, action);
+        refusal = needed && found.type === 'RevealRequest' && decide(needed).allow ? revealStateConflict(found.status, action) : forbidden(d);
+        if (refusal.kind === 'conflict') reason = `${reason} (${refusal.message})`;
+      }
+      await record(refusal ? 'deny' : 'allow', found ?? stand, reason, refusal && d.allow ? [] : d.policyIds);
+      if (refusal) throw refusal;
     }
     req.ctx = { requestId, principal, action, purpose, caseReference };
     return true;

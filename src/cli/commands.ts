@@ -9,7 +9,8 @@ import { readBatchStatus } from '../ingestion/batch-status';
 import { loadEnv, maskUrl } from '../config/env';
 import { PIPELINE_VERSION } from '../detection/domain/pipeline';
 import { loadRulesetFromDir } from '../detection/ruleset-loader';
-import { ROLES, type RoleName } from '../policy/domain/policy.schema';
+import { ROLES } from '../policy/domain/policy.schema';
+import { CreateKeySchema } from '../admin/create-key.schema';
 import { defaultPoliciesDir, loadPolicySet } from '../policy/policy-loader';
 import { ensureDatabase } from '../prisma/database';
 import { applyMigrations } from '../prisma/schema-engine';
@@ -39,12 +40,13 @@ export async function migrate(o: Opts): Promise<void> {
   console.log(`${created ? 'created and ' : ''}migrated ${maskUrl(env.DATABASE_URL)}: ${applied.length ? applied.join(', ') : 'up to date'}`);
 }
 
+/** `keys:create`: validated with the admin API's schema, so both accept the same names, roles and units. */
 export async function keysCreate(o: Opts): Promise<void> {
-  const role = need(o, 'role');
-  if (!(ROLES as readonly string[]).includes(role)) throw new CliError(`--role must be one of ${ROLES.join(', ')}`, 2);
+  const input = CreateKeySchema.safeParse({ name: need(o, 'name'), role: need(o, 'role'), unit: need(o, 'unit') });
+  if (!input.success) throw new CliError(input.error.issues.map((i) => `--${String(i.path[0])}: ${i.path[0] === 'role' ? `must be one of ${ROLES.join(', ')}` : i.message}`).join('; '), 2);
   const prisma = await connectPrisma(loadEnv().DATABASE_URL);
   try {
-    const r = await new PrincipalRepository(prisma).createKey(need(o, 'name'), role as RoleName, need(o, 'unit'));
+    const r = await new PrincipalRepository(prisma).createKey(input.data.name, input.data.role, input.data.unit);
     if (o.json) return printJson({ principal: r.principal, apiKey: r.key });
     console.log(`principal ${r.principal.name} (${r.principal.role}, ${r.principal.unit})\nAPI key (shown once, store it now): ${r.key}`);
   } finally {

@@ -2,9 +2,8 @@
  * Offline detection command `classify` (posts in, NDJSON detections out) and the post reader it shares with `evaluate`
  * and `compare` (evaluation-commands.ts). Needs neither PostgreSQL nor Redis.
  */
-import { createReadStream, createWriteStream, readFileSync, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Writable } from 'node:stream';
 import { Presets, SingleBar } from 'cli-progress';
 import { loadEnv } from '../config/env';
 import type { Detection } from '../detection/domain/pipeline';
@@ -13,25 +12,40 @@ import { firstInvalidUtf8Offset } from '../ingestion/domain/body';
 import { defaultPoliciesDir } from '../policy/policy-loader';
 import { PROJECT_ROOT } from '../prisma/schema-engine';
 import type { Opts } from './commands';
-import { CliError } from './output';
+import { CliError, OutputFile } from './output';
+
+/**
+ * Exit code of `classify`, `evaluate` and `compare` when any input line or entry was refused. The
+ * rest is still processed and written; the code tells a script or CI gate that the input was not all used.
+ */
+export const EXIT_INPUT_REFUSED = 3;
+
+/** The error that ends a run in which `refused` input lines or entries were skipped (exit {@link EXIT_INPUT_REFUSED}). */
+export function inputRefused(refused: number, where: string): CliError {
+  return new CliError(`${refused} input ${refused === 1 ? 'line' : 'lines'} of ${where} refused (see the messages above)`, EXIT_INPUT_REFUSED);
+}
 
 function loadDetector(): LoadedDetectorParts {
   return loadDetectorFromPolicies(defaultPoliciesDir(loadEnv().POLICIES_DIR), join(PROJECT_ROOT, 'models'));
 }
 
-/** One input post: `id` (string or number) and `text`; other fields are kept for evaluate and ignored by classify. */
+/**
+ * One input post: `id` (string or number) and `text`; other fields are kept for evaluate and ignored by classify.
+ * `where` is where it was read (`line N` or `entry N`), for messages about it.
+ */
 export interface InputPost {
   id: string;
   text: string;
   raw: Record<string, unknown>;
+  where: string;
 }
 
-function toPost(v: unknown): InputPost | string {
+function toPost(v: unknown, where: string): InputPost | string {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return 'not a JSON object';
   const o = v as Record<string, unknown>;
   if (typeof o.text !== 'string') return 'no "text" string';
   if (typeof o.id !== 'string' && typeof o.id !== 'number') return 'no "id" (string or number)';
-  return { id: String(o.id), text: o.text, raw: o };
+  return { id: String(o.id), text: o.text, raw: o, where };
 }
 
 /** One line of the input as bytes decoded: 1-based number, byte offset of its first byte, and the first invalid UTF-8 byte (absolute offset) or -1. */
@@ -130,7 +144,7 @@ export async function* readPosts(
       if (Array.isArray(posts)) yield* entries(posts, bad);
       continue; // an NDJSON header line {"provenance": …}
     }
-    const p = toPost(v);
+    const p = toPost(v, `line ${raw.lineNo}`);
     if (typeof p === 'string') bad(`line ${raw.lineNo}`, p);
     else yield p;
   }
@@ -162,7 +176,7 @@ function isEnvelope(v: unknown): boolean {
 
 function* entries(arr: readonly unknown[], bad: (where: string, reason: string) => void): Generator<InputPost> {
   for (let i = 0; i < arr.length; i++) {
-    const p = toPost(arr[i]);
+    const p = toPost(arr[i], `entry ${i + 1}`);
     if (typeof p === 'string') bad(`entry ${i + 1}`, p);
     else yield p;
   }
@@ -185,7 +199,12 @@ function countLines(path: string): number | null {
   }
 }
 
-/** `classify <file|-> [--out file]`: NDJSON detections, one line per valid input post, in input order. */
+/**
+ * `classify <file|-> [--out file]`: NDJSON detections, one line per valid input post, in input order.
+ * Bad lines are reported on stderr with their number and skipped; every valid post is still classified and written.
+ * @throws CliError exit 2: no file, no posts at all, or an `--out` that cannot be written (before any work);
+ *   exit {@link EXIT_INPUT_REFUSED} (3) after writing, when any input line was refused
+ */
 export async function classify(o: Opts): Promise<void> {
   const file = o.args[0];
   if (!file) throw new CliError('usage: classify <file|-> [--out <file>]', 2);
@@ -201,9 +220,9 @@ export async function classify(o: Opts): Promise<void> {
   const posts = readPosts(file, bad);
   const firstPost = await posts.next();
   if (firstPost.done && badCount === 0) throw new CliError(`no posts in ${file}`, 2);
-  const { detector, rulesetVersion, modelVersion } = loadDetector();
   const outPath = typeof o.values.out === 'string' ? o.values.out : null;
-  const out: Writable = outPath ? createWriteStream(outPath) : process.stdout;
+  const out = outPath ? OutputFile.open(outPath) : OutputFile.stdout(); // an unwritable --out fails before any work
+  const { detector, rulesetVersion, modelVersion } = loadDetector();
   const total = process.stderr.isTTY ? countLines(file) : null;
   bar = total === null ? null : new SingleBar({ format: 'classify [{bar}] {value}/{total} lines  {eta_formatted} left', stream: process.stderr, hideCursor: true }, Presets.shades_classic);
   bar?.start(total ?? 0, badCount);
@@ -213,7 +232,7 @@ export async function classify(o: Opts): Promise<void> {
     const d = detector.classify(p.text);
     if (d.flagged) flagged++;
     ok++;
-    if (!out.write(`${outputLine(p.id, d)}\n`)) await new Promise((r) => out.once('drain', r));
+    await out.write(`${outputLine(p.id, d)}\n`);
     bar?.increment();
   };
   if (!firstPost.done) {
@@ -221,8 +240,9 @@ export async function classify(o: Opts): Promise<void> {
     for await (const p of posts) await one(p);
   }
   bar?.stop();
-  if (outPath) await new Promise<void>((r) => out.end(r));
+  await out.close();
   process.stderr.write(`classified ${ok} posts (${flagged} flagged), ${badCount} bad lines skipped; ruleset ${rulesetVersion.slice(0, 12)} model ${modelVersion?.slice(0, 12) ?? 'none'}\n`);
+  if (badCount > 0) throw inputRefused(badCount, file);
 }
 
 function statSafe(path: string): boolean {

@@ -9,6 +9,7 @@ import { DEFAULT_MODEL_FILE } from '../detection/detector-loader';
 import { loadDetectorSource, type DetectorSource } from '../evaluation/detector-source';
 import { compareVerdicts, verdictOf, type CompareRow } from '../evaluation/domain/compare';
 import { EvaluationError } from '../evaluation/domain/errors';
+import { datasetPostProblem, DuplicateIds } from '../evaluation/domain/dataset';
 import { DEFAULT_PREVALENCES, EvaluationAccumulator, parsePrevalences, type GoldLabel } from '../evaluation/domain/evaluate';
 import { checkFailUnder, parseFailUnder, type FailUnderSpec } from '../evaluation/domain/fail-under';
 import { DEFAULT_MIN_NEGATIVES } from '../evaluation/domain/fairness';
@@ -16,7 +17,7 @@ import { formatComparison, formatEvaluation } from '../evaluation/domain/format'
 import { defaultPoliciesDir } from '../policy/policy-loader';
 import { PROJECT_ROOT } from '../prisma/schema-engine';
 import type { Opts } from './commands';
-import { readPosts } from './detection-commands';
+import { EXIT_INPUT_REFUSED, inputRefused, readPosts } from './detection-commands';
 import { CliError, printJson } from './output';
 
 /** Exit code of `evaluate` when a `--fail-under` minimum is not met (the report is still printed). */
@@ -88,10 +89,13 @@ interface DatasetPost {
 }
 
 /**
- * Reads labelled posts (`id`, `text`, `label`, optional `lang` and `kind`) from every dataset file. Bad lines and
- * bad labels are reported on stderr and skipped; with `labelRequired` false a missing label is kept as null.
+ * Reads labelled posts (`id`, `text`, `label`, optional `lang` and `kind`) from every dataset file. A line is refused,
+ * reported on stderr with its file and line number (`entry N` in a JSON array) and skipped, when it is not a post,
+ * its label is not smuggling_ad / not_smuggling (with `labelRequired` false a missing label is kept as null), its
+ * text is empty, its `lang` is not an ISO 639-3 code, or its id was already read (the message names the first).
  */
 async function* readDataset(dataset: string, labelRequired: boolean, skip: () => void): AsyncGenerator<DatasetPost> {
+  const ids = new DuplicateIds<{ file: string; where: string }>();
   for (const file of datasetFiles(dataset)) {
     const bad = (where: string, reason: string): void => {
       skip();
@@ -100,7 +104,17 @@ async function* readDataset(dataset: string, labelRequired: boolean, skip: () =>
     for await (const p of readPosts(file, bad)) {
       const label = p.raw.label;
       if (label !== 'smuggling_ad' && label !== 'not_smuggling' && (labelRequired || (label !== undefined && label !== null))) {
-        bad(`post ${p.id}`, `"label" must be smuggling_ad or not_smuggling${labelRequired ? '' : ' (or absent)'}`);
+        bad(p.where, `post ${JSON.stringify(p.id)}: "label" must be smuggling_ad or not_smuggling${labelRequired ? '' : ' (or absent)'}, got ${JSON.stringify(label ?? null).slice(0, 40)}`);
+        continue;
+      }
+      const problem = datasetPostProblem({ text: p.text, lang: p.raw.lang === '' ? undefined : p.raw.lang });
+      if (problem) {
+        bad(p.where, `post ${JSON.stringify(p.id)}: ${problem.reason}`);
+        continue;
+      }
+      const first = ids.firstSeen(p.id, { file, where: p.where });
+      if (first) {
+        bad(p.where, `duplicate id ${JSON.stringify(p.id)} (first at ${first.file === file ? '' : `${first.file} `}${first.where})`);
         continue;
       }
       const text = (k: string): string | null => (typeof p.raw[k] === 'string' && p.raw[k] !== '' ? (p.raw[k] as string) : null);
@@ -120,7 +134,9 @@ function datasetArg(o: Opts, usageLine: string): string {
  * or, with --json, as one JSON document `{dataset, skipped, ...report, failUnder}`. The language of a post is its
  * `lang`, else the detected one; its kind is `kind`, else "unspecified".
  * Exit codes: 0; 2 for a usage error (bad --prevalence / --fail-under / --min-negatives, no dataset or no posts);
- * {@link EXIT_UNDER_THRESHOLD} (4) when a --fail-under minimum is not met, after printing the report.
+ * {@link EXIT_INPUT_REFUSED} (3) when any input line was refused (see readDataset), after printing the report of the
+ * rest; this takes precedence over {@link EXIT_UNDER_THRESHOLD} (4), a --fail-under minimum not met, since a gate
+ * measured on part of the data proves nothing (both messages are given).
  */
 export async function evaluate(o: Opts): Promise<void> {
   const dataset = datasetArg(o, EVALUATE_USAGE);
@@ -137,15 +153,25 @@ export async function evaluate(o: Opts): Promise<void> {
   let skipped = 0;
   for await (const p of readDataset(dataset, true, () => skipped++)) acc.add({ id: p.id, label: p.label!, lang: p.lang, kind: p.kind }, source.detector.classify(p.text));
   const report = acc.report();
-  if (report.posts === 0) throw new CliError(`no labelled posts in ${dataset}${skipped ? ` (${skipped} entries skipped)` : ''}`, 2);
+  if (report.posts === 0) throw noPosts(`no labelled posts in ${dataset}`, skipped);
   const failures = gate === null ? [] : checkFailUnder(report, gate);
   if (o.json) printJson({ dataset, skipped, ...report, failUnder: gate === null ? null : { thresholds: gate, failures } });
   else {
     console.log(formatEvaluation(report, `dataset ${dataset}`));
-    if (skipped > 0) console.log(`\n${skipped} entries skipped (see stderr)`);
-    if (gate !== null && failures.length === 0) console.log(`\n--fail-under passed: ${gate.map((t) => `${t.name} ≥ ${t.min}`).join(', ')}`);
+    if (skipped > 0) console.log(`\n${skipped} input lines refused (see stderr)`);
+    if (gate !== null && failures.length === 0) console.log(`\n--fail-under passed${skipped > 0 ? ' on the lines read' : ''}: ${gate.map((t) => `${t.name} ≥ ${t.min}`).join(', ')}`);
   }
-  if (failures.length > 0) throw new CliError(`--fail-under not met: ${failures.map((f) => f.message).join('; ')}`, EXIT_UNDER_THRESHOLD);
+  const gateFailed = failures.length > 0 ? `--fail-under not met: ${failures.map((f) => f.message).join('; ')}` : null;
+  if (skipped > 0) {
+    const refused = inputRefused(skipped, dataset);
+    throw new CliError(gateFailed ? `${refused.message}\n${gateFailed}` : refused.message, refused.exitCode);
+  }
+  if (gateFailed) throw new CliError(gateFailed, EXIT_UNDER_THRESHOLD);
+}
+
+/** No post to report on: a usage error (2) for an empty dataset, or exit 3 when every line was refused. */
+function noPosts(message: string, refused: number): CliError {
+  return refused > 0 ? new CliError(`${message}: all ${refused} input lines refused (see the messages above)`, EXIT_INPUT_REFUSED) : new CliError(message, 2);
 }
 
 function sideLabel(s: DetectorSource): string {
@@ -156,7 +182,8 @@ function sideLabel(s: DetectorSource): string {
  * `compare`: classifies the same posts with two detectors (a and b: rule folder and model file each; defaults are the
  * live `policies/detection` and `models/detection-model.json`, thresholds from the live flagging.yaml) and prints the
  * comparison report (src/evaluation/domain/compare.ts). Labels are optional; unlabelled posts count for agreement and
- * changed verdicts, not for metrics. Exit codes: 0; 2 for a usage error or a rule folder / model file that does not load.
+ * changed verdicts, not for metrics. Exit codes: 0; 2 for a usage error or a rule folder / model file that does not load;
+ * {@link EXIT_INPUT_REFUSED} (3) after printing the report when any input line was refused (see readDataset).
  */
 export async function compare(o: Opts): Promise<void> {
   const dataset = datasetArg(o, COMPARE_USAGE);
@@ -170,12 +197,15 @@ export async function compare(o: Opts): Promise<void> {
     const db = b.detector.classify(p.text);
     rows.push({ id: p.id, lang: p.lang ?? da.language.code, kind: p.kind, label: p.label, a: verdictOf(da), b: verdictOf(db) });
   }
-  if (rows.length === 0) throw new CliError(`no posts in ${dataset}${skipped ? ` (${skipped} entries skipped)` : ''}`, 2);
+  if (rows.length === 0) throw noPosts(`no posts in ${dataset}`, skipped);
   const report = compareVerdicts(rows, {
     a: { label: sideLabel(a), rulesetVersion: a.rulesetVersion, modelVersion: a.modelVersion },
     b: { label: sideLabel(b), rulesetVersion: b.rulesetVersion, modelVersion: b.modelVersion },
   });
-  if (o.json) return printJson({ dataset, skipped, ...report });
-  console.log(`dataset ${dataset}\n${formatComparison(report)}`);
-  if (skipped > 0) console.log(`\n${skipped} entries skipped (see stderr)`);
+  if (o.json) printJson({ dataset, skipped, ...report });
+  else {
+    console.log(`dataset ${dataset}\n${formatComparison(report)}`);
+    if (skipped > 0) console.log(`\n${skipped} input lines refused (see stderr)`);
+  }
+  if (skipped > 0) throw inputRefused(skipped, dataset);
 }

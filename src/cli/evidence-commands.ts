@@ -4,9 +4,8 @@
  * recorded at ingest (see src/evidence/domain/package.ts). Exit 3 when it fails.
  */
 import { readFileSync } from 'node:fs';
-import { loadPublicKey } from '../audit/signing-key';
 import { verifyPackage, type EvidencePackageFile } from '../evidence/domain/package';
-import { CliError, printJson } from './output';
+import { CliError, printJson, publicKeyOption } from './output';
 import type { Opts } from './commands';
 
 export async function evidenceVerify(o: Opts): Promise<void> {
@@ -19,7 +18,7 @@ export async function evidenceVerify(o: Opts): Promise<void> {
   } catch (e) {
     throw new CliError(`${file}: not a readable JSON package: ${(e as Error).message}`, 2);
   }
-  const v = verifyPackage(pkg, loadPublicKey(pub));
+  const v = verifyPackage(pkg, publicKeyOption(pub));
   if (o.json) printJson(v);
   if (!v.ok) throw new CliError(`evidence package FAILS verification: ${v.problem}`, 3);
   if (!o.json) console.log(`evidence package ok: ${v.files} files, case ${pkg.manifest.caseReference}, for ${pkg.manifest.recipient}, signed by key ${pkg.manifest.keyId.slice(0, 16)}…; ${v.rawPayloadsChecked} original payload(s) match their recorded rawSha256`);

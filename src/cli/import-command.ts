@@ -9,7 +9,9 @@ import { createReadStream, openSync, readSync, closeSync, statSync } from 'node:
 import { basename } from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { SingleBar } from 'cli-progress';
-import { COLLECTION_METHODS, ProvenanceSchema, formatPath, type Provenance } from '../ingestion/domain/batch.schema';
+import { COLLECTION_METHODS, type Provenance } from '../ingestion/domain/batch.schema';
+import { validateProvenance } from '../ingestion/domain/prepare-batch';
+import { detectFormat } from '../ingestion/sources/domain/detect';
 import { openExport } from '../ingestion/sources/read-export';
 import { parseMapping } from '../ingestion/sources/domain/tabular';
 import { ImportTally, type ImportSummary } from '../ingestion/sources/domain/tally';
@@ -56,9 +58,13 @@ function isoOption(o: Opts, name: string): string | undefined {
   return v === undefined ? undefined : new Date(v).toISOString();
 }
 
-function provenanceFrom(o: Opts, firstFile: string, format: string): Provenance {
+/**
+ * The batch provenance from the options, validated as the ingest API validates it (same schema, same
+ * refusal of a collection time in the future). Run before any file is read, dry run included.
+ */
+function provenanceFrom(o: Opts, firstFile: string, format: string, now: Date): Provenance {
   const collectedAt = str(o, 'collected-at') ?? statSync(firstFile).mtime.toISOString();
-  const candidate = {
+  const candidate: Record<string, string | undefined> = {
     sourcePlatform: str(o, 'source') ?? (format === 'auto' ? undefined : format),
     collectionMethod: str(o, 'collection-method') ?? 'platform_export',
     legalBasis: str(o, 'legal-basis'),
@@ -67,12 +73,16 @@ function provenanceFrom(o: Opts, firstFile: string, format: string): Provenance 
     ...(str(o, 'case') ? { caseReference: str(o, 'case') } : {}),
     toolVersion: str(o, 'tool-version') ?? `smugwatch import (${format})`,
   };
-  const r = ProvenanceSchema.safeParse(candidate);
-  if (!r.success) {
-    const flag: Record<string, string> = { sourcePlatform: '--source', legalBasis: '--legal-basis', collectedBy: '--collected-by', collectedAt: '--collected-at', collectionMethod: `--collection-method (${COLLECTION_METHODS.join('|')})` };
-    throw new CliError(`provenance: ${r.error.issues.map((i) => `${flag[formatPath(i.path)] ?? formatPath(i.path)}: ${i.message}`).join('; ')}`, 2);
+  const r = validateProvenance(candidate, now);
+  if (!r.ok) {
+    const flag: Record<string, string> = {
+      sourcePlatform: '--source', legalBasis: '--legal-basis', collectedBy: '--collected-by', collectedAt: '--collected-at',
+      collectionMethod: `--collection-method (${COLLECTION_METHODS.join('|')})`, caseReference: '--case', toolVersion: '--tool-version',
+    };
+    const say = (path: string, message: string) => `${flag[path] ?? path}: ${path in candidate && candidate[path] === undefined ? 'missing' : message}`;
+    throw new CliError(`provenance: ${r.issues.map((i) => say(i.path, i.message)).join('; ')}`, 2);
   }
-  return r.data;
+  return r.provenance;
 }
 
 interface Pending {
@@ -139,24 +149,27 @@ export async function importCommand(o: Opts): Promise<void> {
   const files = o.args;
   if (!files.length) throw new CliError(`usage: ${IMPORT_USAGE}`, 2);
   const format = (str(o, 'format') ?? 'auto') as FormatName;
-  if (!(FORMATS as readonly string[]).includes(format)) throw new CliError(`--format must be one of ${FORMATS.join(', ')}`, 2);
+  if (!(FORMATS as readonly string[]).includes(format)) throw new CliError(`unknown --format "${format}": use one of ${FORMATS.join(', ')}\nusage: ${IMPORT_USAGE}`, 2);
   for (const f of files) {
     try { statSync(f); } catch { throw new CliError(`cannot read ${f}`, 2); }
   }
   const dryRun = Boolean(o.values['dry-run']);
+  // The dry run checks the provenance exactly as the real run (and the API) will.
+  const provenance = provenanceFrom(o, files[0]!, format, new Date());
   let mapping;
   try { mapping = parseMapping(str(o, 'map')); } catch (e) { throw new CliError((e as Error).message, 2); }
   const batchSize = Number(str(o, 'batch-size') ?? 1000);
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) throw new CliError('--batch-size must be 1..10000', 2);
   const windowFrom = isoOption(o, 'window-from');
   const windowTo = isoOption(o, 'window-to');
+  if (windowFrom && windowTo && windowFrom > windowTo) throw new CliError(`--window-from (${windowFrom}) is later than --window-to (${windowTo})`, 2);
   const tally = new ImportTally({ dryRun, window: { ...(windowFrom ? { from: windowFrom } : {}), ...(windowTo ? { to: windowTo } : {}) }, strictWindow: Boolean(o.values['window-strict']) });
 
   let sender: Sender | null = null;
   if (!dryRun) {
     const key = str(o, 'key');
     if (!key) throw new CliError('an API key is needed: --key or SMUGWATCH_API_KEY (or use --dry-run)', 2);
-    sender = new Sender((str(o, 'api') ?? 'http://127.0.0.1:3000').replace(/\/+$/, ''), key, provenanceFrom(o, files[0]!, format), tally);
+    sender = new Sender((str(o, 'api') ?? 'http://127.0.0.1:3000').replace(/\/+$/, ''), key, provenance, tally);
   }
 
   const totalBytes = files.reduce((n, f) => n + statSync(f).size, 0);
@@ -167,6 +180,7 @@ export async function importCommand(o: Opts): Promise<void> {
   let doneBytes = 0;
   let sent = 0;
   let failed = false;
+  const empty: string[] = [];
 
   for (const file of files) {
     const name = files.length > 1 ? file : basename(file);
@@ -215,6 +229,8 @@ export async function importCommand(o: Opts): Promise<void> {
     }
     const m = meter as Meter | null;
     doneBytes += m?.bytes ?? 0;
+    const fileSummary = tally.summary().files.at(-1)!;
+    if (!error && fileSummary.posts === 0 && fileSummary.duplicates === 0 && head.toString('utf8').trim()) empty.push(noPostsMessage(name, format, opened.format, head, fileSummary.records));
     // The digest covers the whole file only when it was read to the end.
     tally.endFile(m?.bytes ?? 0, error ? null : (m?.hash.digest('hex') ?? null), error);
   }
@@ -229,7 +245,15 @@ export async function importCommand(o: Opts): Promise<void> {
   const summary = tally.summary();
   if (o.json) printJson(summary);
   else console.log(renderSummary(summary, (performance.now() - t0) / 1000));
-  if (failed) throw new CliError('some files could not be read to the end (see the summary)', 1);
+  const problems = [...(failed ? ['some files could not be read to the end (see the summary)'] : []), ...empty];
+  if (problems.length) throw new CliError(problems.join('\n'), 1);
+}
+
+/** Why a non-empty file gave no post, with the format it looks like when that is another one. */
+function noPostsMessage(name: string, given: FormatName, read: string, head: Buffer, records: number): string {
+  const detected = detectFormat(head.toString('utf8'));
+  const hint = detected && detected !== read ? `: it looks like ${detected}, try --format ${detected} or --format auto` : given === 'auto' ? '' : ' (see the refusals in the summary)';
+  return `${name}: no posts read as ${read} from ${records} record(s)${hint}`;
 }
 
 function updateBar(bar: SingleBar, bytes: number, posts: number, t0: number): void {

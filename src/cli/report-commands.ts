@@ -3,7 +3,6 @@
  * [--chart out.svg] [--json]`: the effectiveness report read straight from the database (same
  * repository and arithmetic as `GET /v1/reports/effectiveness`), with an optional SVG chart.
  */
-import { writeFileSync } from 'node:fs';
 import { appendAuditEvents } from '../audit/audit-writer';
 import { DomainError } from '../common/errors';
 import { loadEnv, pgRoleOptions } from '../config/env';
@@ -12,7 +11,7 @@ import { renderEffectivenessChart } from '../reports/domain/effectiveness-chart'
 import { parseEffectivenessQuery, produceEffectivenessReport, type EffectivenessQuery } from '../reports/effectiveness-report';
 import { EffectivenessRepository } from '../reports/effectiveness.repository';
 import { connectPrisma } from './prisma';
-import { CliError, printJson, table } from './output';
+import { CliError, OutputFile, printJson, table } from './output';
 import type { Opts } from './commands';
 
 /** Options this command adds to the CLI's parser (`--format` is shared with `import`). */
@@ -36,14 +35,17 @@ function cliQuery(input: Record<string, unknown>): EffectivenessQuery {
  * Prints the report (a table of the all-rules rows by default; every row with `--format json|csv`
  * or `--json`) and writes the chart when `--chart` names a file. The run is a `consultation` audit
  * event by the CLI operator.
- * @throws CliError exit 2 on a bad or missing option (the message names it); 1 when the database is unreachable
+ * @throws CliError exit 2 on a bad or missing option (the message names it) or a `--chart` file that cannot be
+ *   written (checked before the database is read); 1 when the database is unreachable
  */
 export async function reportEffectiveness(o: Opts): Promise<void> {
   const format = o.json ? 'json' : o.values.format;
   const input = Object.fromEntries(['from', 'to', 'period'].flatMap((k) => (o.values[k] === undefined ? [] : [[k, o.values[k]]])));
   if (format !== undefined) input.format = format;
   const q = cliQuery(input);
-  const chart = typeof o.values.chart === 'string' && o.values.chart ? o.values.chart : undefined;
+  if (o.values.chart === '') throw new CliError(`--chart needs a file name\nusage: smugwatch ${REPORT_USAGE}`, 2);
+  const chart = typeof o.values.chart === 'string' ? o.values.chart : undefined;
+  const chartFile = chart === undefined ? null : OutputFile.open(chart, '--chart'); // unwritable: exit 2 before the report is read
   const env = loadEnv();
   const prisma = await connectPrisma(env.DATABASE_URL, pgRoleOptions(env));
   try {
@@ -52,7 +54,10 @@ export async function reportEffectiveness(o: Opts): Promise<void> {
       actorId: 'cli', actorRole: 'operator', action: 'consultation', outcome: 'success', resourceType: 'effectiveness_report',
       details: { from: report.from, to: report.to, period: report.period, format: format ?? 'table', chart: chart !== undefined, rows: report.rows.length },
     }]));
-    if (chart) writeFileSync(chart, renderEffectivenessChart(report.rows, { periods: report.periods }), 'utf8');
+    if (chartFile) {
+      await chartFile.write(renderEffectivenessChart(report.rows, { periods: report.periods }));
+      await chartFile.close();
+    }
     if (format === 'json') printJson(report);
     else if (format === 'csv') process.stdout.write(effectivenessCsv(report.rows));
     else {

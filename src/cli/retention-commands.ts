@@ -3,12 +3,12 @@
  * once. Audit events are erased only up to a checkpoint signed by the key whose public half is
  * `--public-key` (default: the public half of AUDIT_SIGNING_KEY_FILE).
  */
-import { loadPublicKey, loadSigningKey } from '../audit/signing-key';
+import { loadSigningKey } from '../audit/signing-key';
 import { enforceRetention } from '../retention/enforce';
 import { loadEnv, pgRoleOptions } from '../config/env';
 import { defaultPoliciesDir, loadPolicySet } from '../policy/policy-loader';
 import { connectPrisma } from './prisma';
-import { CliError, printJson } from './output';
+import { CliError, printJson, publicKeyOption } from './output';
 import type { Opts } from './commands';
 
 export async function retentionRun(o: Opts): Promise<void> {
@@ -18,7 +18,7 @@ export async function retentionRun(o: Opts): Promise<void> {
   if (Number.isNaN(now.getTime())) throw new CliError(`--now "${String(nowArg)}" is not a date`, 2);
   const policies = loadPolicySet(defaultPoliciesDir(env.POLICIES_DIR));
   const pub = o.values['public-key'];
-  const auditPublicKey = typeof pub === 'string' && pub ? loadPublicKey(pub) : loadSigningKey(env.AUDIT_SIGNING_KEY_FILE, env.NODE_ENV === 'production').publicKey;
+  const auditPublicKey = typeof pub === 'string' && pub ? publicKeyOption(pub) : loadSigningKey(env.AUDIT_SIGNING_KEY_FILE, env.NODE_ENV === 'production').publicKey;
   const prisma = await connectPrisma(env.DATABASE_URL, pgRoleOptions(env));
   try {
     const r = await enforceRetention(prisma, policies.retention, now, { actorId: 'cli', actorRole: 'operator' }, { auditPublicKey });

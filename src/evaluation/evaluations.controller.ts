@@ -12,6 +12,7 @@ import { DETECTOR, RULESET_DETECTORS, type LoadedDetector } from '../detection/d
 import { PrismaService } from '../prisma/prisma.service';
 import { VERSION } from '../rulesets/rulesets.controller';
 import type { RulesetDetectors } from '../rulesets/ruleset-store';
+import { DuplicateIds, hasText, LANG_CODE, LANG_CODE_MESSAGE } from './domain/dataset';
 import { EvaluationAccumulator } from './domain/evaluate';
 import { checkFailUnder, parseFailUnder } from './domain/fail-under';
 
@@ -21,11 +22,18 @@ export const MAX_EVALUATION_POSTS = 20_000;
 const Body_ = z.strictObject({
   posts: z.array(z.strictObject({
     id: z.union([z.string().min(1).max(200), z.number().int()]).transform(String),
-    text: z.string().max(100_000),
+    text: z.string().max(100_000).refine(hasText, 'text is empty (nothing to classify)'),
     label: z.enum(['smuggling_ad', 'not_smuggling']),
-    lang: z.string().max(16).optional(),
+    lang: z.string().regex(LANG_CODE, LANG_CODE_MESSAGE).optional(),
     kind: z.string().max(64).optional(),
-  })).min(1).max(MAX_EVALUATION_POSTS),
+  })).min(1).max(MAX_EVALUATION_POSTS).superRefine((posts, ctx) => {
+    // a duplicate would be counted twice; `1` and `"1"` are the same id
+    const ids = new DuplicateIds<number>();
+    posts.forEach((p, i) => {
+      const first = ids.firstSeen(p.id, i);
+      if (first !== null) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate id ${JSON.stringify(p.id)} (first at posts[${first}].id)`, input: p.id });
+    });
+  }),
   rulesetVersion: VERSION.optional(),
   prevalences: z.array(z.number()).min(1).max(10).optional(),
   failUnder: storedText().max(500).optional(),

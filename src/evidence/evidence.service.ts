@@ -40,7 +40,7 @@ export class EvidenceService {
    * Builds, signs and records a package of confirmed flags of the caller's unit.
    * @param recipient who receives it (e.g. a prosecutor's office); recorded in every disclosure event
    * @param legalBasis the legal basis of the transfer
-   * @throws DomainError `EVIDENCE.UNKNOWN_FLAGS` (not_found), `EVIDENCE.OTHER_UNIT` (forbidden),
+   * @throws DomainError `EVIDENCE.UNKNOWN_FLAGS` (not_found; also for another unit's flags, whose refusal is audited),
    *   `EVIDENCE.NOT_CONFIRMED` (conflict), `EVIDENCE.IDENTITY_SEAL` (unavailable) when a sealed
    *   identity does not open under IDENTITY_KEY
    */
@@ -53,11 +53,14 @@ export class EvidenceService {
         post: { include: { batch: { select: { unit: true, sourcePlatform: true, collectionMethod: true, legalBasis: true, caseReference: true, collectedBy: true, collectedAt: true, toolVersion: true, receivedAt: true } } } },
       },
     });
+    // Another unit's flag gets exactly the answer an unknown one gets (ids cannot be probed); the real reason is audited.
+    const foreign = new Set(flags.filter((f) => f.post.batch.unit !== ctx.principal.unit).map((f) => f.id));
     const found = new Set(flags.map((f) => f.id));
-    const missing = flagIds.filter((id) => !found.has(id));
+    const missing = flagIds.filter((id) => !found.has(id) || foreign.has(id));
+    if (foreign.size) {
+      await this.audit.appendAlone([{ ...auditActor(ctx), action: 'evidence.export', outcome: 'deny', reason: 'flags of another unit', resourceType: 'flag', resourceId: [...foreign][0]!, details: { flags: [...foreign] } }]);
+    }
     if (missing.length) throw new DomainError('EVIDENCE.UNKNOWN_FLAGS', 'not_found', `unknown flags: ${missing.join(', ')}`, { missing });
-    const foreign = flags.filter((f) => f.post.batch.unit !== ctx.principal.unit).map((f) => f.id);
-    if (foreign.length) throw new DomainError('EVIDENCE.OTHER_UNIT', 'forbidden', `flags of another unit: ${foreign.join(', ')}`);
     const unconfirmed = flags.filter((f) => f.status !== 'confirmed').map((f) => f.id);
     if (unconfirmed.length) throw new DomainError('EVIDENCE.NOT_CONFIRMED', 'conflict', `only confirmed flags can be exported as evidence: ${unconfirmed.join(', ')}`, { unconfirmed });
 

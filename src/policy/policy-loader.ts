@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { yamlValue } from '../common/yaml-value';
 import { PROJECT_ROOT } from '../prisma/schema-engine';
 import { CedarPdp, PolicyLoadError } from './domain/cedar-pdp';
 import { FlaggingPolicySchema, RetentionPolicySchema, type FlaggingPolicy, type RetentionPolicy } from './domain/policy.schema';
@@ -32,7 +33,8 @@ export function defaultPoliciesDir(configured?: string): string {
 
 /**
  * Reads and validates one YAML file against a zod schema.
- * @throws PolicyFileError with the line of the offending key when validation fails
+ * @throws PolicyFileError naming the file, with the line where known: unreadable file, YAML syntax error, alias
+ *   bomb or alias without its anchor, or a validation failure (line of the offending key)
  */
 export function readYamlFile<S extends z.ZodType>(path: string, schema: S, displayRoot = PROJECT_ROOT): { value: z.infer<S>; raw: string; bytes: Buffer } {
   const rel = relative(displayRoot, path);
@@ -48,7 +50,9 @@ export function readYamlFile<S extends z.ZodType>(path: string, schema: S, displ
   const doc = parseDocument(raw, { lineCounter: lc, uniqueKeys: true });
   const err = doc.errors[0];
   if (err) throw new PolicyLoadError(name, err.linePos?.[0]?.line ?? null, err.message.split('\n')[0] ?? 'YAML error');
-  const r = schema.safeParse(doc.toJS());
+  const value = yamlValue(doc, lc); // an alias bomb or an unset anchor throws in toJS(): report it with its line
+  if (!value.ok) throw new PolicyLoadError(name, value.line, value.reason);
+  const r = schema.safeParse(value.value);
   if (!r.success) {
     const issue = r.error.issues[0]!;
     const path = issue.path as (string | number)[];

@@ -3,14 +3,13 @@
  * `report:effectiveness` CLI command: validate the query, read the counts, build the rows.
  */
 import { z } from 'zod';
-import { DomainError } from '../common/errors';
+import { badQuery, isoInstant, parseQuery } from '../common/query';
 import { buildEffectivenessRows, periodLabel, PERIODS, reportWindow, type EffectivenessRow, type Period } from './domain/effectiveness';
 import type { EffectivenessRepository } from './effectiveness.repository';
 
-const Instant = z.iso.datetime({ offset: true }).or(z.iso.date());
 const Query = z.strictObject({
-  from: Instant,
-  to: Instant,
+  from: isoInstant,
+  to: isoInstant,
   period: z.enum(PERIODS).default('month'),
   format: z.enum(['json', 'csv']).default('json'),
 });
@@ -37,10 +36,6 @@ export interface EffectivenessReport {
   rows: EffectivenessRow[];
 }
 
-function bad(parameters: string[], message: string): DomainError {
-  return new DomainError('REPORT.BAD_QUERY', 'invalid', message, { parameters });
-}
-
 /**
  * Validates a report query (`from`, `to`: ISO 8601 date or date-time with offset; `period`:
  * `month` (default) or `week`; `format`: `json` (default) or `csv`; nothing else).
@@ -48,18 +43,13 @@ function bad(parameters: string[], message: string): DomainError {
  *   each bad parameter, and whose message says why
  */
 export function parseEffectivenessQuery(input: Record<string, unknown>): EffectivenessQuery {
-  const q = Query.safeParse(input);
-  if (!q.success) {
-    const names = q.error.issues.flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys : [String(i.path[0] ?? '(query)')]));
-    const message = q.error.issues.map((i) => (i.code === 'unrecognized_keys' ? `unknown parameter(s): ${i.keys.join(', ')}` : `${i.path.join('.') || '(query)'}: ${i.message}`)).join('; ');
-    throw bad([...new Set(names)], message);
-  }
-  const query = { from: new Date(q.data.from), to: new Date(q.data.to), period: q.data.period, format: q.data.format };
+  const q = parseQuery(Query, input, 'REPORT.BAD_QUERY');
+  const query = { from: new Date(q.from), to: new Date(q.to), period: q.period, format: q.format };
   try {
     reportWindow(query.from, query.to, query.period);
   } catch (e) {
     const before = (e as Error).message === 'from must be before to';
-    throw bad([before ? 'from' : 'to'], `${before ? 'from' : 'to'}: ${(e as Error).message}`);
+    throw badQuery('REPORT.BAD_QUERY', [before ? 'from' : 'to'], `${before ? 'from' : 'to'}: ${(e as Error).message}`);
   }
   return query;
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { AuditRepository } from '../audit/audit.repository';
 import { Access } from '../auth/access.decorator';
 import { auditActor, type AppRequest } from '../auth/request-context';
-import { DomainError } from '../common/errors';
+import { isoInstant, parseQuery, queryWindow } from '../common/query';
 import { PrismaService } from '../prisma/prisma.service';
 import { mergeRows, toCsv, type TransparencyField } from './domain/transparency';
 import { effectivenessCsv } from './domain/effectiveness';
@@ -12,10 +12,24 @@ import { parseEffectivenessQuery, produceEffectivenessReport } from './effective
 import { EffectivenessRepository } from './effectiveness.repository';
 
 const ReportQuery = z.strictObject({
-  from: z.iso.datetime({ offset: true }).or(z.iso.date()),
-  to: z.iso.datetime({ offset: true }).or(z.iso.date()),
+  from: isoInstant,
+  to: isoInstant,
   format: z.enum(['json', 'csv']).default('json'),
-}).refine((q) => Date.parse(q.from) < Date.parse(q.to), { message: 'from must be before to', path: ['from'] });
+});
+
+/**
+ * What the transparency report counts from the audit log: only events that record the thing done
+ * (outcome `success`), never the access decisions (`allow`/`deny`) taken on the way, which share
+ * some action names (`evidence.export`) and would count every attempt, denied ones included.
+ */
+const AUDITED_COUNTS = {
+  /** A handle disclosed: read by a requester (`reveal_request`) or unsealed into an evidence package (`post`). */
+  identityReveals: `action = 'identity.reveal' AND outcome = 'success'`,
+  /** One per evidence package built and signed. */
+  evidenceExports: `action = 'evidence.export' AND resource_type = 'evidence_package' AND outcome = 'success'`,
+  /** One per erasure run step (retention of posts, content, packages, audit prefix). */
+  erasures: `action = 'erasure' AND outcome = 'success'`,
+} as const;
 
 type Part = { month: string; language: string; field: TransparencyField; n: number };
 
@@ -24,13 +38,16 @@ type Part = { month: string; language: string; field: TransparencyField; n: numb
 export class ReportsController {
   constructor(private readonly prisma: PrismaService, private readonly audit: AuditRepository, private readonly effectiveness: EffectivenessRepository) {}
 
+  /**
+   * `GET /v1/reports/transparency?from&to[&format=json|csv]`: counts per month and language. The read
+   * is a `consultation` audit event. 400 `REPORT.BAD_QUERY` names the bad parameter(s) in
+   * `details.parameters` (a date that does not parse, from not before to, an unknown parameter).
+   */
   @Get('transparency')
   @Access('reports.transparency')
   async transparency(@Query() query: Record<string, unknown>, @Req() req: AppRequest, @Res() res: Response): Promise<void> {
-    const q = ReportQuery.safeParse(query);
-    if (!q.success) throw new DomainError('REPORT.BAD_QUERY', 'invalid', q.error.issues.map((i) => `${i.path.join('.') || '(query)'}: ${i.message}`).join('; '));
-    const from = new Date(q.data.from);
-    const to = new Date(q.data.to);
+    const q = parseQuery(ReportQuery, query, 'REPORT.BAD_QUERY');
+    const { from, to } = queryWindow(q.from, q.to, 'REPORT.BAD_QUERY') as { from: Date; to: Date };
     const month = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM')`;
     const run = (field: TransparencyField, sql: string) =>
       this.prisma.$queryRawUnsafe<{ month: string; language: string; n: bigint }[]>(sql, from, to).then((rows) => rows.map((r): Part => ({ month: r.month, language: r.language, field, n: Number(r.n) })));
@@ -39,14 +56,13 @@ export class ReportsController {
       run('flagsRaised', `SELECT ${month('created_at')} AS month, language, count(*) AS n FROM flag WHERE created_at >= $1 AND created_at < $2 GROUP BY 1, 2`),
       ...(['confirmed', 'dismissed', 'escalated', 'pending'] as const).map((s) =>
         run(s, `SELECT ${month('created_at')} AS month, language, count(*) AS n FROM flag WHERE created_at >= $1 AND created_at < $2 AND status = '${s}' GROUP BY 1, 2`)),
-      run('identityReveals', `SELECT ${month('occurred_at')} AS month, 'all' AS language, count(*) AS n FROM audit_event WHERE occurred_at >= $1 AND occurred_at < $2 AND action = 'identity.reveal' GROUP BY 1, 2`),
-      run('evidenceExports', `SELECT ${month('occurred_at')} AS month, 'all' AS language, count(*) AS n FROM audit_event WHERE occurred_at >= $1 AND occurred_at < $2 AND action = 'evidence.export' GROUP BY 1, 2`),
+      ...(['identityReveals', 'evidenceExports', 'erasures'] as const).map((f) =>
+        run(f, `SELECT ${month('occurred_at')} AS month, 'all' AS language, count(*) AS n FROM audit_event WHERE occurred_at >= $1 AND occurred_at < $2 AND ${AUDITED_COUNTS[f]} GROUP BY 1, 2`)),
       run('deniedRequests', `SELECT ${month('occurred_at')} AS month, 'all' AS language, count(*) AS n FROM audit_event WHERE occurred_at >= $1 AND occurred_at < $2 AND outcome = 'deny' GROUP BY 1, 2`),
-      run('erasures', `SELECT ${month('occurred_at')} AS month, 'all' AS language, count(*) AS n FROM audit_event WHERE occurred_at >= $1 AND occurred_at < $2 AND action = 'erasure' GROUP BY 1, 2`),
     ])).flat();
     const rows = mergeRows(parts);
     await this.audit.appendAlone([{ ...auditActor(req.ctx!), action: 'consultation', outcome: 'success', resourceType: 'transparency_report', details: { from: from.toISOString(), to: to.toISOString(), rows: rows.length } }]);
-    if (q.data.format === 'csv') {
+    if (q.format === 'csv') {
       res.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', 'attachment; filename="transparency.csv"');
       res.send(toCsv(rows));
       return;

@@ -171,6 +171,43 @@ describe('tamper-evident audit log', () => {
     expect(await prisma.auditEvent.count({ where: { action: 'disclosure', requestId: 'export-probe', recipients: { has: 'oversight-body' } } })).toBe(1);
   });
 
+  it('fails an export cut short of the head its header names, and files that are not exports', async () => {
+    const res = await request(server()).get('/v1/audit/export').set('Authorization', `Bearer ${auditor}`).set('X-Purpose', 'oversight').buffer(true).parse((r, cb) => {
+      let data = '';
+      r.on('data', (c: Buffer) => (data += c.toString()));
+      r.on('end', () => cb(null, data));
+    }).expect(200);
+    const dir = mkdtempSync(join(tmpdir(), 'audit-export-cut-'));
+    const lines = (res.body as string).split('\n').filter((l) => l.trim());
+    const events = lines.filter((l) => l.startsWith('{"type":"event"'));
+    // the header and the first half of the events, no checkpoint: every remaining link still holds
+    const cut = join(dir, 'cut.ndjson');
+    writeFileSync(cut, `${[lines[0], ...events.slice(0, Math.floor(events.length / 2))].join('\n')}\n`);
+    expect(await verifyExportFile(cut, publicKey())).toMatchObject({ ok: false, problem: 'truncated', brokenAtSeq: Math.floor(events.length / 2) + 1 });
+    // no header: not an export
+    const headless = join(dir, 'headless.ndjson');
+    writeFileSync(headless, `${lines.slice(1).join('\n')}\n`);
+    await expect(verifyExportFile(headless, publicKey())).rejects.toThrow(/^line 1: not an audit export/);
+    const cli = tsx([join(ROOT, 'src', 'cli.ts'), 'audit:verify-export', headless, '--public-key', process.env.AUDIT_PUBLIC_KEY_FILE!]);
+    expect(cli.status).toBe(3);
+    expect(cli.stderr.trim()).toMatch(/^error: .*headless\.ndjson:1: not an audit export: the first line must be the header/);
+  });
+
+  it('reads the log between two dates or date-times, and refuses a window that ends before it starts', async () => {
+    const get = (query: Record<string, string>) => request(server()).get('/v1/audit/events').query(query).set('Authorization', `Bearer ${auditor}`).set('X-Purpose', 'oversight');
+    const day = new Date().toISOString().slice(0, 10);
+    const tomorrow = new Date(Date.parse(day) + 86_400_000).toISOString().slice(0, 10);
+    const dated = await get({ from: day, to: tomorrow, limit: '5' }).expect(200);
+    expect(dated.body.events.length).toBeGreaterThan(0);
+    const backwards = await get({ from: '2026-12-01T00:00:00Z', to: '2026-11-01T00:00:00Z' }).expect(400);
+    expect(backwards.body).toMatchObject({ code: 'AUDIT.BAD_QUERY', details: { parameters: ['from'] } });
+    expect(backwards.body.message).toMatch(/from must be before to/);
+    expect((await get({ from: day, to: day }).expect(400)).body.details.parameters).toEqual(['from']);
+    const bad = await get({ from: 'last week' }).expect(400);
+    expect(bad.body).toMatchObject({ details: { parameters: ['from'] } });
+    expect(bad.body.message).toMatch(/^from: expected an ISO 8601 date/);
+  });
+
   it('refuses to start when a policy file has a type error, naming file and line', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bad-policies-'));
     cpSync(join(ROOT, 'policies'), dir, { recursive: true });

@@ -1,7 +1,9 @@
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import request from 'supertest';
+import { ErrorFilter } from '../../src/common/http/error.filter';
 import type { PrismaClient } from '../../src/generated/prisma/client';
-import { PROVENANCE, apiKey, posts, startApi, testPrisma } from '../support/harness';
+import { PROVENANCE, apiKey, posts, startApi, startWorker, testPrisma, waitFor } from '../support/harness';
 
 describe('bad input and access', () => {
   let api: INestApplication;
@@ -121,5 +123,91 @@ describe('bad input and access', () => {
     expect(m.text).toMatch(/smugwatch_queue_jobs\{state="waiting"\}/);
     expect(m.text).toMatch(/smugwatch_http_request_duration_seconds_bucket/);
     expect(m.text).toMatch(/# TYPE smugwatch_classifications gauge/);
+  });
+});
+
+describe('request text the database cannot store', () => {
+  let api: INestApplication;
+  let worker: INestApplicationContext;
+  let prisma: PrismaClient;
+  let rev: string;
+  let sup: string;
+  let flagId: string;
+  const server = () => api.getHttpServer();
+  const h = (key: string, purpose = 'investigation') => ({ Authorization: `Bearer ${key}`, 'X-Purpose': purpose, 'X-Case-Reference': 'CASE-NUL-1' });
+  // JSON.stringify writes a NUL as \u0000 and a lone surrogate as \ud800: the server's JSON.parse gets them back as they are
+  const NUL = 'checked the \u0000 offer';
+  const LONE = 'checked the \ud800 offer';
+
+  beforeAll(async () => {
+    prisma = testPrisma();
+    api = await startApi();
+    worker = await startWorker();
+    rev = await apiKey(prisma, 'reviewer', 'unit-nul');
+    sup = await apiKey(prisma, 'supervisor', 'unit-nul');
+    const res = await request(server()).post('/v1/ingest/batches').set(h(rev)).send({ provenance: PROVENANCE, posts: posts(2) }).expect(202);
+    await waitFor(async () => (await prisma.post.count({ where: { batchId: res.body.batchId, status: 'classified' } })) === 2);
+    flagId = (await prisma.flag.findFirstOrThrow({ where: { post: { batchId: res.body.batchId } }, select: { id: true } })).id;
+    await request(server()).post(`/v1/flags/${flagId}/claim`).set(h(rev, 'review')).expect(201);
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await api?.close();
+    await prisma?.$disconnect();
+  });
+
+  it('refuses a NUL or a lone surrogate in a decision rationale (400 naming the field), stores nothing, then takes the corrected one', async () => {
+    for (const [text, reason] of [[NUL, 'contains the NUL character'], [LONE, 'contains a lone UTF-16 surrogate']]) {
+      const res = await request(server()).post(`/v1/flags/${flagId}/decisions`).set(h(rev, 'review')).send({ verdict: 'dismissed', rationale: text }).expect(400);
+      expect(res.body.message).toMatch(new RegExp(`^rationale: ${reason} at offset 12`));
+    }
+    expect(await prisma.reviewDecision.count({ where: { flagId } })).toBe(0);
+    await request(server()).post(`/v1/flags/${flagId}/decisions`).set(h(rev, 'review')).send({ verdict: 'dismissed', rationale: 'checked the offer: a news report' }).expect(201);
+    expect((await prisma.reviewDecision.findFirstOrThrow({ where: { flagId } })).rationale).toBe('checked the offer: a news report');
+  });
+
+  it.each([
+    ['a reveal justification', 'rev', '/v1/reveals', { pseudonym: `ps_${'0'.repeat(32)}`, justification: `the account posts crossing offers ${NUL}` }, /^justification: contains the NUL character/],
+    ['an evidence package recipient', 'sup', '/v1/evidence/packages', { flagIds: ['00000000-0000-4000-8000-000000000001'], recipient: `Court ${NUL}`, legalBasis: 'Order 2026/9' }, /^recipient: contains the NUL character/],
+    ['an evidence package legal basis', 'sup', '/v1/evidence/packages', { flagIds: ['00000000-0000-4000-8000-000000000001'], recipient: 'Court of Y', legalBasis: LONE }, /^legalBasis: contains a lone UTF-16 surrogate/],
+  ])('refuses a NUL or lone surrogate in %s with 400 naming the field', async (_what, who, path, body, message) => {
+    const res = await request(server()).post(path).set(h(who === 'rev' ? rev : sup)).send(body).expect(400);
+    expect(res.body.message).toMatch(message);
+  });
+
+  it('refuses a NUL in a ruleset note and a file, and an alias bomb in a rule file, with 400 naming file and line', async () => {
+    const analyst = await apiKey(prisma, 'analyst', 'analysis');
+    const as = { Authorization: `Bearer ${analyst}` };
+    const file = { path: '50-new.yaml', content: 'rules: []\n' };
+    expect((await request(server()).post('/v1/rulesets').set(as).send({ files: [file], note: NUL }).expect(400)).body.message).toMatch(/^note: contains the NUL character/);
+    expect((await request(server()).post('/v1/rulesets').set(as).send({ files: [{ ...file, content: `rules: []\n# ${NUL}\n` }] }).expect(400)).body.message).toMatch(/^files\[0\]\.content: contains the NUL character/);
+    const bomb = ['rules: []', 'a: &a ["x","x","x","x","x","x","x","x","x"]', 'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]', 'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]', 'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]', 'e: [*d,*d,*d,*d,*d,*d,*d,*d,*d]'].join('\n');
+    const res = await request(server()).post('/v1/rulesets').set(as).send({ files: [{ path: '50-bomb.yaml', content: bomb }] }).expect(400);
+    expect(res.body).toMatchObject({ code: 'RULESET.INVALID', details: { file: '50-bomb.yaml', line: 3 } });
+    expect(res.body.message).toMatch(/^50-bomb\.yaml:3: YAML alias refused: Excessive alias count/);
+  });
+
+  it('refuses duplicate ids, a lang that is not ISO 639-3 and empty text in an evaluation, naming posts[i]', async () => {
+    const analyst = await apiKey(prisma, 'analyst', 'analysis');
+    const post = (id: string | number, extra: object = {}) => ({ id, text: 'Boat to Italy every week, 2500 euro', label: 'smuggling_ad', ...extra });
+    const run = (p: object[]) => request(server()).post('/v1/evaluations').set('Authorization', `Bearer ${analyst}`).send({ posts: p });
+    const dup = await run([post('a'), post(1), post('1')]).expect(400);
+    expect(dup.body.details.issues).toEqual([{ path: 'posts[2].id', message: 'duplicate id "1" (first at posts[1].id)' }]);
+    const lang = await run([post('a', { lang: 'english' })]).expect(400);
+    expect(lang.body.details.issues[0]).toMatchObject({ path: 'posts[0].lang', message: expect.stringMatching(/ISO 639-3/) });
+    const empty = await run([post('a'), post('b', { text: '  ' })]).expect(400);
+    expect(empty.body.details.issues[0]).toMatchObject({ path: 'posts[1].text', message: expect.stringMatching(/text is empty/) });
+    // valid posts pass validation and reach the ruleset lookup (404 for a version not stored: no evaluation is run or audited)
+    const valid = await request(server()).post('/v1/evaluations').set('Authorization', `Bearer ${analyst}`).send({ posts: [post('a', { lang: 'eng' }), post('b', { lang: 'und' })], rulesetVersion: 'f'.repeat(64) }).expect(404);
+    expect(valid.body.code).toBe('RULESET.NOT_FOUND');
+  });
+
+  it('answers 400, not 500, when PostgreSQL itself refuses a character (the filter behind the validation)', async () => {
+    const err = await prisma.$queryRawUnsafe('SELECT $1::text AS x', NUL).catch((e: unknown) => e);
+    const out = { status: 0, body: {} as Record<string, unknown> };
+    const res = { status: (n: number) => ((out.status = n), res), json: (b: Record<string, unknown>) => ((out.body = b), res) };
+    Logger.overrideLogger(false);
+    new ErrorFilter().catch(err, { switchToHttp: () => ({ getResponse: () => res, getRequest: () => ({ requestId: 'r-nul' }) }) } as never);
+    expect(out).toMatchObject({ status: 400, body: { statusCode: 400, code: 'REQUEST.UNSTORABLE_TEXT', details: { sqlState: '22021' }, requestId: 'r-nul' } });
   });
 });

@@ -44,6 +44,12 @@ describe('evidence packages', () => {
     await request(api.getHttpServer()).post('/v1/evidence/packages').set(h(rev)).send({ flagIds: [flags[0]], recipient: 'Prosecutor office X', legalBasis: 'Art. 12 order 2026/3' }).expect(403);
     const notConfirmed = await request(api.getHttpServer()).post('/v1/evidence/packages').set(h(sup)).send({ flagIds: [flags[1]], recipient: 'Prosecutor office X', legalBasis: 'Art. 12 order 2026/3' }).expect(409);
     expect(notConfirmed.body.code).toBe('EVIDENCE.NOT_CONFIRMED');
+    // a supervisor of another unit gets exactly the answer an unknown flag gets; the refusal is audited
+    const other = await apiKey(prisma, 'supervisor', 'unit-other');
+    const foreign = await request(api.getHttpServer()).post('/v1/evidence/packages').set(h(other)).send({ flagIds: [flags[0]], recipient: 'Prosecutor office X', legalBasis: 'Art. 12 order 2026/3' }).expect(404);
+    const unknown = await request(api.getHttpServer()).post('/v1/evidence/packages').set(h(other)).send({ flagIds: ['00000000-0000-4000-8000-000000000000'], recipient: 'Prosecutor office X', legalBasis: 'Art. 12 order 2026/3' }).expect(404);
+    expect(foreign.body.code).toBe(unknown.body.code);
+    expect(await prisma.auditEvent.count({ where: { action: 'evidence.export', outcome: 'deny', resourceId: flags[0] } })).toBe(1);
     const res = await request(api.getHttpServer()).post('/v1/evidence/packages').set(h(sup)).send({ flagIds: [flags[0]], recipient: 'Prosecutor office X', legalBasis: 'Art. 12 order 2026/3' }).expect(201);
     const pkg = res.body as EvidencePackageFile;
     const key = loadPublicKey(process.env.AUDIT_PUBLIC_KEY_FILE!);

@@ -41,6 +41,36 @@ describe('importing platform exports through the API', () => {
     expect(batch).toMatchObject({ sourcePlatform: 'mastodon', collectionMethod: 'platform_export', legalBasis: QUERY.legalBasis });
   });
 
+  it('POST ?format=csv refuses a row with a broken quote at its line and keeps the rows it would have swallowed', async () => {
+    const res = await request(api.getHttpServer())
+      .post('/v1/ingest/batches').query({ format: 'csv', platform: 'telegram', map: 'id=post_ref,text=body,author=user,url=link,postedAt=created,visibility=audience', ...QUERY })
+      .set('Authorization', `Bearer ${reviewer}`).set('Content-Type', 'text/csv')
+      .send(readFileSync(join(DIR, 'broken-quote.csv'), 'utf8'))
+      .expect(202);
+    expect(res.body).toMatchObject({ received: 7, rejected: 2 });
+    expect(res.body.rejections).toEqual([
+      expect.objectContaining({ line: 5, reason: expect.stringContaining('malformed CSV record: the quote opened on line 5') }),
+      expect.objectContaining({ line: 7, reason: expect.stringContaining('postedAt: invalid date') }),
+    ]);
+    const stored = await prisma.post.findMany({ where: { batchId: res.body.batchId }, orderBy: { platformPostId: 'asc' } });
+    expect(stored.map((p) => [p.platformPostId, p.url, p.text])).toEqual([
+      ['cq-1', 'https://t.me/fake_cq/1', 'Boat to Italy 2500 euro, call 07700 900111'],
+      ['cq-2', 'https://t.me/fake_cq/2', 'A quoted field\nover two lines'],
+      ['cq-4', 'https://t.me/fake_cq/4', 'ok'],
+      ['cq-6', 'https://t.me/fake_cq/6', 'no zone'],
+      ['cq-7', 'https://t.me/fake_cq/7', 'last "quoted" word'],
+    ]);
+  });
+
+  it('POST ?format=csv with --map naming a column the header lacks answers 400', async () => {
+    const res = await request(api.getHttpServer())
+      .post('/v1/ingest/batches').query({ format: 'csv', map: 'id=post_ref,text=message', ...QUERY })
+      .set('Authorization', `Bearer ${reviewer}`).set('Content-Type', 'text/csv')
+      .send(readFileSync(join(DIR, 'broken-quote.csv'), 'utf8'))
+      .expect(400);
+    expect(res.body).toMatchObject({ code: 'INGEST.BAD_EXPORT', message: expect.stringContaining('text=message') });
+  });
+
   it('POST ?format= with an unknown format, or without provenance, answers 400', async () => {
     const post = (q: object) => request(api.getHttpServer()).post('/v1/ingest/batches').query(q).set('Authorization', `Bearer ${reviewer}`).set('Content-Type', 'application/json').send('[]');
     expect((await post({ format: 'myspace', ...QUERY }).expect(400)).body.code).toBe('INGEST.BAD_FORMAT');

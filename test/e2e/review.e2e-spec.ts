@@ -141,6 +141,98 @@ describe('human review of flags', () => {
     await request(server()).get('/v1/flags?cluster=not-a-flag').set(as(carol)).expect(400);
   });
 
+  it('lets exactly one of simultaneous decisions on a flag win, and the database holds that rule', async () => {
+    const { flags: [f] } = await ingestAndFlag(2);
+    await request(server()).post(`/v1/flags/${f}/claim`).set(as(alice)).expect(201);
+    const http = server();
+    if (!http.listening) await new Promise<void>((done) => http.listen(0, '127.0.0.1', () => done())); // one server for the parallel requests
+    const results = await Promise.all(Array.from({ length: 6 }, () =>
+      request(http).post(`/v1/flags/${f}/decisions`).set(as(alice)).send({ verdict: 'dismissed', rationale: 'an aid group warning, not an offer' })));
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+    for (const r of results.filter((x) => x.status === 409)) expect(['REVIEW.CLAIM_REQUIRED', 'REVIEW.ALREADY_DECIDED']).toContain(r.body.code);
+    const rows = await prisma.reviewDecision.findMany({ where: { flagId: f } });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.supersedesId).toBeNull();
+    expect(await prisma.auditEvent.count({ where: { action: 'review.decision', resourceId: f } })).toBe(1);
+    // a second first decision is refused by the database itself, whoever writes it
+    await expect(prisma.reviewDecision.create({ data: { flagId: f!, verdict: 'confirmed', rationale: 'written around the service', decidedById: rows[0]!.decidedById, decidedRole: 'reviewer', unit: 'unit-r' } })).rejects.toMatchObject({ code: 'P2002' });
+  });
+
+  it('decides together only near-duplicates that nobody else holds, all or nothing', async () => {
+    const erin = await apiKey(prisma, 'reviewer', 'unit-rd');
+    const finn = await apiKey(prisma, 'reviewer', 'unit-rd');
+    const crossing = 'Crossing to the UK every night from the French coast. Small group, strong engine, life jackets included. PRICE per person, children half price. Pay on arrival. WhatsApp +44 7700 900456';
+    const texts = {
+      a1: crossing.replace('PRICE', '£2,500'),
+      a2: crossing.replace('PRICE', '£2,400'), // near-duplicate of a1
+      b: 'Want to reach the UK? We get you there by lorry, no checks at the port. 100% safe. Price in DM. Call +44 7700 900456', // another ad, same phone
+    };
+    const tag = `rd-${Date.now()}`;
+    const res = await request(server()).post('/v1/ingest/batches').set('Authorization', `Bearer ${erin}`).send({
+      provenance: PROVENANCE,
+      posts: Object.entries(texts).map(([id, text]) => ({ platform: 'telegram', platformPostId: `${tag}-${id}`, url: `https://t.me/fake_channel_rd/${tag}-${id}`, authorHandle: `@fake_rd_${id}`, text, visibility: 'public' })),
+    }).expect(202);
+    await waitFor(async () => (await prisma.post.count({ where: { batchId: res.body.batchId, status: 'classified' } })) === 3);
+    const byPost = new Map((await prisma.flag.findMany({ where: { post: { batchId: res.body.batchId } }, include: { post: { select: { platformPostId: true } } } })).map((f) => [f.post.platformPostId.split('-').pop(), f.id]));
+    const [a1, a2, b] = [byPost.get('a1')!, byPost.get('a2')!, byPost.get('b')!];
+    expect([a1, a2, b].every(Boolean)).toBe(true);
+    const nothingDecided = async () => {
+      expect(await prisma.reviewDecision.count({ where: { flagId: { in: [a1, a2, b] } } })).toBe(0);
+      expect((await prisma.flag.findMany({ where: { id: { in: [a1, a2, b] } } })).map((f) => f.status)).toEqual(['pending', 'pending', 'pending']);
+    };
+    const decide = (alsoFlagIds: string[]) => request(server()).post(`/v1/flags/${a1}/decisions`).set(as(erin)).send({ verdict: 'confirmed', rationale: 'the same crossing offer, reposted', alsoFlagIds });
+
+    await request(server()).post(`/v1/flags/${a1}/claim`).set(as(erin)).expect(201);
+    // a post that only shares a phone number is another ad: refused, named, and nothing is decided
+    const mixed = await decide([a2, b]).expect(400);
+    expect(mixed.body).toMatchObject({ code: 'REVIEW.NOT_NEAR_DUPLICATES', details: { notNearDuplicates: [b] } });
+    expect(mixed.body.message).toContain(b);
+    await nothingDecided();
+    // another reviewer's live claim on a near-duplicate: 409 naming it; nothing is decided and the claim stays
+    const finnId: string = (await request(server()).post(`/v1/flags/${a2}/claim`).set(as(finn)).expect(201)).body.claimedBy;
+    const held = await decide([a2]).expect(409);
+    expect(held.body).toMatchObject({ code: 'REVIEW.CLAIMED', details: { flagId: a2 } });
+    expect(held.body.message).toContain(a2);
+    await nothingDecided();
+    expect((await prisma.flag.findUniqueOrThrow({ where: { id: a2 } })).claimedById).toBe(finnId);
+    // once released, the near-duplicate is decided with it
+    await request(server()).delete(`/v1/flags/${a2}/claim`).set(as(finn)).expect(204);
+    const together = await decide([a2]).expect(201);
+    expect(together.body.decisions.map((d: { flagId: string }) => d.flagId).sort()).toEqual([a1, a2].sort());
+  });
+
+  it('answers another unit\'s flag or batch exactly as an unknown id (404), and audits the denial', async () => {
+    const gus = await apiKey(prisma, 'reviewer', 'unit-elsewhere');
+    const gina = await apiKey(prisma, 'supervisor', 'unit-elsewhere');
+    const f = flagIds[3]!;
+    const batchId = (await prisma.flag.findUniqueOrThrow({ where: { id: f }, include: { post: true } })).post.batchId;
+    const unknown = '00000000-0000-4000-8000-00000000dead';
+    const same = (body: Record<string, unknown>, id: string) => JSON.stringify({ ...body, requestId: null }).split(id).join('ID');
+    const routes: Array<[('get' | 'post' | 'delete'), (id: string) => string, string]> = [
+      ['get', (id) => `/v1/flags/${id}`, f], ['post', (id) => `/v1/flags/${id}/claim`, f], ['delete', (id) => `/v1/flags/${id}/claim`, f],
+      ['post', (id) => `/v1/flags/${id}/decisions`, f], ['get', (id) => `/v1/flags/${id}/decisions`, f], ['get', (id) => `/v1/ingest/batches/${id}`, batchId],
+    ];
+    let n = 0;
+    for (const key of [gus, gina]) {
+      for (const [method, path, id] of routes) {
+        const probe = `other-unit-probe-${++n}`;
+        const headers = { ...as(key), 'X-Case-Reference': 'CASE-R-1' };
+        const body = { verdict: 'dismissed', rationale: 'probing another unit' };
+        const theirs = await request(server())[method](path(id)).set({ ...headers, 'X-Request-Id': probe }).send(body);
+        const none = await request(server())[method](path(unknown)).set(headers).send(body);
+        expect([theirs.status, none.status]).toEqual([404, 404]);
+        expect(same(theirs.body, id)).toBe(same(none.body, unknown));
+        const denied = await prisma.auditEvent.findMany({ where: { requestId: probe, outcome: 'deny' } });
+        expect(denied.map((e) => e.resourceId)).toEqual([id]);
+      }
+      // a missing header is named the same way for both
+      const a = await request(server()).get(`/v1/flags/${f}`).set(as(key)).expect(403);
+      const b = await request(server()).get(`/v1/flags/${unknown}`).set(as(key)).expect(403);
+      expect(same(a.body, f)).toBe(same(b.body, unknown));
+    }
+    expect((await prisma.flag.findUniqueOrThrow({ where: { id: f } })).claimedById).toBeNull();
+  });
+
   it('pauses the raising of flags while scoring goes on, and audits pause and resume', async () => {
     await request(server()).post('/v1/admin/flagging/pause').set('Authorization', `Bearer ${alice}`).expect(403);
     await request(server()).post('/v1/admin/flagging/pause').set('Authorization', `Bearer ${admin}`).expect(201);

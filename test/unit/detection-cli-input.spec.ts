@@ -1,7 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { classify, readPosts } from '../../src/cli/detection-commands';
+import { readFileSync } from 'node:fs';
+import { classify, EXIT_INPUT_REFUSED, readPosts } from '../../src/cli/detection-commands';
 import { CliError } from '../../src/cli/output';
 
 const dir = mkdtempSync(join(tmpdir(), 'classify-input-'));
@@ -71,5 +72,50 @@ describe('classify input reading', () => {
     expect(err).toBeInstanceOf(CliError);
     expect((err as CliError).message).toBe(`no posts in ${p}`);
     expect((err as CliError).exitCode).toBe(2);
+  });
+
+  it('reports where each post was read (line or entry), for messages about it', async () => {
+    const where: string[] = [];
+    for await (const p of readPosts(file('\n{"id":1,"text":"a"}\n{"id":2,"text":"b"}\n'), () => undefined)) where.push(p.where);
+    expect(where).toEqual(['line 2', 'line 3']);
+    const entries: string[] = [];
+    for await (const p of readPosts(file('[{"id":1,"text":"a"},{"id":2},{"id":3,"text":"c"}]'), () => undefined)) entries.push(p.where);
+    expect(entries).toEqual(['entry 1', 'entry 3']);
+  });
+});
+
+describe('classify exit codes and output', () => {
+  const quiet = () => jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+
+  it(`classifies and writes every good line, then exits ${EXIT_INPUT_REFUSED} when any line was refused`, async () => {
+    const out = join(dir, 'refused-out.ndjson');
+    const err = quiet();
+    try {
+      const e = await classify({ args: [file('{"id":"a","text":"boat to Italy"}\nnot json\n{"id":"c","text":"bread"}\n')], values: { out }, json: false } as never).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(CliError);
+      expect((e as CliError).exitCode).toBe(EXIT_INPUT_REFUSED);
+      expect((e as CliError).message).toMatch(/^1 input line of .* refused/);
+      expect(err.mock.calls.map((c) => String(c[0])).join('')).toMatch(/: line 2: invalid JSON.*\(skipped\)/);
+    } finally {
+      err.mockRestore();
+    }
+    expect(readFileSync(out, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { id: string }).id)).toEqual(['a', 'c']);
+  });
+
+  it(`exits ${EXIT_INPUT_REFUSED}, not 0, when the only line is invalid UTF-8`, async () => {
+    const err = quiet();
+    try {
+      const e = await classify({ args: [file(Buffer.from([0x7b, 0xff, 0x7d, 0x0a]))], values: { out: join(dir, 'utf-out.ndjson') }, json: false } as never).catch((x: unknown) => x);
+      expect((e as CliError).exitCode).toBe(EXIT_INPUT_REFUSED);
+    } finally {
+      err.mockRestore();
+    }
+  });
+
+  it('refuses an --out that cannot be written with one line and exit 2, before classifying', async () => {
+    const e = await classify({ args: [file('{"id":1,"text":"a"}\n')], values: { out: join(dir, 'no-such-dir', 'o.ndjson') }, json: false } as never).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(CliError);
+    expect((e as CliError).exitCode).toBe(2);
+    expect((e as CliError).message).toMatch(/^--out .*no-such-dir\/o\.ndjson: cannot write: its folder does not exist \(ENOENT\)$/);
   });
 });

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EXIT_INPUT_REFUSED } from '../../src/cli/detection-commands';
 import { compare, evaluate, EXIT_UNDER_THRESHOLD } from '../../src/cli/evaluation-commands';
 import { CliError } from '../../src/cli/output';
 
@@ -20,19 +21,29 @@ writeFileSync(dataset, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
 const unlabelled = join(dir, 'unlabelled.ndjson');
 writeFileSync(unlabelled, `${lines.map(({ label: _label, ...l }, i) => JSON.stringify(i === 0 ? { ...l, label: 'smuggling_ad' } : l)).join('\n')}\n`);
 
-async function run(command: typeof evaluate, values: Record<string, string | boolean>): Promise<{ err: unknown; out: string }> {
+async function run(command: typeof evaluate, values: Record<string, string | boolean>): Promise<{ err: unknown; out: string; stderr: string }> {
   let out = '';
+  let stderr = '';
   const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
+  const ewrite = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
   const log = jest.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void (out += `${a.join(' ')}\n`));
   try {
     await command({ json: values.json === true, values, args: [] });
-    return { err: null, out };
+    return { err: null, out, stderr };
   } catch (e) {
-    return { err: e, out };
+    return { err: e, out, stderr };
   } finally {
     write.mockRestore();
+    ewrite.mockRestore();
     log.mockRestore();
   }
+}
+
+/** A dataset file of the given lines (objects are written as JSON). */
+function datasetOf(name: string, rows: (object | string)[]): string {
+  const p = join(dir, name);
+  writeFileSync(p, `${rows.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n')}\n`);
+  return p;
 }
 
 const exitCode = (err: unknown): number => (err === null ? 0 : err instanceof CliError ? err.exitCode : -1);
@@ -99,5 +110,58 @@ describe('compare', () => {
     const { err } = await run(compare, { dataset, 'rules-b': join(dir, 'no-such-rules') });
     expect(exitCode(err)).toBe(2);
     expect((err as Error).message).toMatch(/^side b: .*no-such-rules/);
+  });
+});
+
+describe('refused input lines', () => {
+  it(`evaluate reports the rest, then exits ${EXIT_INPUT_REFUSED}, even when the --fail-under gate passes`, async () => {
+    const d = datasetOf('some-bad.ndjson', [...lines, 'not json', { id: 9, text: 'x' }]);
+    const { err, out, stderr } = await run(evaluate, { dataset: d, 'fail-under': 'accuracy=0.5', json: true });
+    expect(exitCode(err)).toBe(EXIT_INPUT_REFUSED);
+    expect((err as Error).message).toMatch(/^2 input lines of .* refused/);
+    expect(JSON.parse(out)).toMatchObject({ posts: 4, skipped: 2 });
+    expect(stderr).toMatch(/: line 5: invalid JSON/);
+  });
+
+  it('evaluate reports a bad label with its line number', async () => {
+    const d = datasetOf('bad-label.ndjson', [lines[0]!, { ...lines[1], id: 'b', label: 'ad' }]);
+    const { err, stderr } = await run(evaluate, { dataset: d });
+    expect(exitCode(err)).toBe(EXIT_INPUT_REFUSED);
+    expect(stderr).toMatch(/bad-label\.ndjson: line 2: post "b": "label" must be smuggling_ad or not_smuggling, got "ad" \(skipped\)/);
+    expect(stderr).not.toMatch(/post b:/);
+  });
+
+  it(`the refused lines take precedence over a failed gate (exit ${EXIT_INPUT_REFUSED}), and both are said`, async () => {
+    const d = datasetOf('bad-and-under.ndjson', [...lines, '{']);
+    const { err } = await run(evaluate, { dataset: d, 'fail-under': 'recall=0.99' });
+    expect(exitCode(err)).toBe(EXIT_INPUT_REFUSED);
+    expect((err as Error).message).toMatch(/refused[\s\S]*\n--fail-under not met: recall/);
+  });
+
+  it('refuses a duplicate id at the line of the second, naming the first; an empty text; a lang that is not ISO 639-3', async () => {
+    const d = datasetOf('loose.ndjson', [
+      lines[0]!, lines[1]!, lines[2]!, lines[3]!,
+      { ...lines[2], text: 'another text' }, // id 3 again
+      { ...lines[3], id: 5, text: '   ' },
+      { ...lines[3], id: 6, lang: 'english' },
+      { ...lines[3], id: 7, lang: 'und' },
+    ]);
+    const { err, out, stderr } = await run(evaluate, { dataset: d, json: true });
+    expect(exitCode(err)).toBe(EXIT_INPUT_REFUSED);
+    expect(JSON.parse(out)).toMatchObject({ posts: 5, skipped: 3 });
+    expect(stderr).toMatch(/line 5: duplicate id "3" \(first at line 3\)/);
+    expect(stderr).toMatch(/line 6: post "5": text is empty/);
+    expect(stderr).toMatch(/line 7: post "6": lang must be an ISO 639-3 code/);
+  });
+
+  it(`evaluate exits ${EXIT_INPUT_REFUSED} when every line was refused, and 2 for an empty dataset`, async () => {
+    expect(exitCode((await run(evaluate, { dataset: datasetOf('all-bad.ndjson', ['nope', '{"id":1}']) })).err)).toBe(EXIT_INPUT_REFUSED);
+    expect(exitCode((await run(evaluate, { dataset: datasetOf('empty.ndjson', []) })).err)).toBe(2);
+  });
+
+  it(`compare prints the comparison of the rest, then exits ${EXIT_INPUT_REFUSED}`, async () => {
+    const { err, out } = await run(compare, { dataset: datasetOf('cmp-bad.ndjson', [...lines, '[1]']), json: true });
+    expect(exitCode(err)).toBe(EXIT_INPUT_REFUSED);
+    expect(JSON.parse(out)).toMatchObject({ rows: 4, skipped: 1 });
   });
 });

@@ -4,7 +4,12 @@ import { Readable } from 'node:stream';
 import { openExport, type ExportItem, type ReadOptions } from '../../src/ingestion/sources/read-export';
 import { readJsonDocument } from '../../src/ingestion/sources/readers';
 import { ImportTally } from '../../src/ingestion/sources/domain/tally';
+import { parseMapping } from '../../src/ingestion/sources/domain/tabular';
+import { toUtc } from '../../src/ingestion/sources/domain/dates';
 import type { SourcePost } from '../../src/ingestion/sources/domain/types';
+import { importCommand } from '../../src/cli/import-command';
+import { keysCreate } from '../../src/cli/commands';
+import { CliError } from '../../src/cli/output';
 
 const DIR = join(__dirname, '..', 'fixtures', 'imports');
 
@@ -178,5 +183,132 @@ describe('import: JSON document streaming', () => {
     const bad = Buffer.concat([Buffer.from('{\n"type":"public_channel","messages":[{"id":1,"text":"'), Buffer.from([0xff]), Buffer.from('"}]}')]);
     const opened = openExport({ head: bad, headIsWholeFile: true, open: () => Readable.from([bad]) }, { format: 'telegram' });
     await expect((async () => { for await (const _ of opened.items) void _; })()).rejects.toThrow(/invalid UTF-8 at byte offset 54 \(line 2\)/);
+  });
+});
+
+const GENERIC_MAP = { id: 'post_ref', text: 'body', author: 'user', url: 'link', postedAt: 'created', visibility: 'audience' } as const;
+
+describe('import: broken CSV quotes never swallow the rows after them', () => {
+  it('refuses the line where a quote opened and was closed badly, and reads the rows it took in on their own', async () => {
+    const r = await run('broken-quote.csv', { format: 'csv', platform: 'telegram', mapping: { ...GENERIC_MAP } });
+    expect(r.posts.map((p) => [p.platformPostId, p.url])).toEqual([
+      ['cq-1', 'https://t.me/fake_cq/1'], ['cq-2', 'https://t.me/fake_cq/2'], ['cq-4', 'https://t.me/fake_cq/4'],
+      ['cq-6', 'https://t.me/fake_cq/6'], ['cq-7', 'https://t.me/fake_cq/7'],
+    ]);
+    expect(r.posts.map((p) => p.text)).toEqual(['Boat to Italy 2500 euro, call 07700 900111', 'A quoted field\nover two lines', 'ok', 'no zone', 'last "quoted" word']);
+    expect(r.summary.refusals.listed.map((x) => [x.line, x.reason])).toEqual([
+      [5, expect.stringMatching(/^malformed CSV record: the quote opened on line 5 is unclosed or not doubled/)],
+      [7, expect.stringMatching(/^postedAt: invalid date "2026-13-45T10:00:00Z"/)],
+    ]);
+  });
+
+  it('refuses a quote never closed before the end of the file with its line, and keeps the rows after it', async () => {
+    const r = await run('unclosed-quote.csv', { format: 'csv', platform: 'telegram', mapping: { ...GENERIC_MAP } });
+    expect(r.posts.map((p) => p.platformPostId)).toEqual(['cu-1', 'cu-3']);
+    expect(r.summary.refusals.listed).toEqual([expect.objectContaining({ line: 3, reason: 'malformed CSV record: the quote opened on line 3 is never closed' })]);
+  });
+
+  it('the same file posted to the API reader gives the same posts and refusals', async () => {
+    const body = readFileSync(join(DIR, 'broken-quote.csv'));
+    const { parseExportBody } = await import('../../src/ingestion/sources/export-body');
+    const sut = await parseExportBody(body, { format: 'csv', platform: 'telegram', map: 'id=post_ref,text=body,author=user,url=link,postedAt=created,visibility=audience' });
+    const posts = sut.value.posts as { platformPostId?: string; text?: string; __parseError?: string }[];
+    expect(posts.filter((p) => p.platformPostId).map((p) => p.platformPostId)).toEqual(['cq-1', 'cq-2', 'cq-4', 'cq-6', 'cq-7']);
+    expect(posts.filter((p) => p.__parseError).map((p, i) => [sut.lines[posts.indexOf(p)], i])).toEqual([[5, 0], [7, 1]]);
+  });
+
+  it('--map: a column missing from the CSV header, a field mapped twice, or a mapping for a non-generic format is an error', async () => {
+    await expect(run('broken-quote.csv', { format: 'csv', mapping: { ...GENERIC_MAP, text: 'message' } })).rejects.toThrow(/--map names column\(s\) the CSV header does not have: text=message/);
+    expect(() => parseMapping('text=body,text=other')).toThrow(/text is mapped twice/);
+    expect(() => parseMapping('text=')).toThrow(/bad mapping "text="/);
+    expect(() => openExport({ head: Buffer.from('{}'), headIsWholeFile: true, open: () => Readable.from([]) }, { format: 'telegram', mapping: { text: 'body' } })).toThrow(/--map applies to the csv and ndjson formats only/);
+  });
+});
+
+describe('import: NDJSON with a broken first line', () => {
+  it('reads the file line by line: line 1 refused, the good lines kept; invalid dates and invisible handles refused with their line', async () => {
+    const r = await run('bad-first-line.ndjson', { format: 'ndjson' });
+    expect(r.layout).toBe('lines');
+    expect(r.posts.map((p) => p.platformPostId)).toEqual(['bf-2']);
+    expect(r.summary.refusals.listed.map((x) => [x.line, x.reason])).toEqual([
+      [1, expect.stringMatching(/^invalid JSON/)],
+      [3, 'postedAt: invalid date "2026-13-45" (no such day or time)'],
+      [4, 'authorHandle: has only spaces or invisible characters'],
+    ]);
+  });
+});
+
+describe('import: post dates', () => {
+  it.each([
+    ['2026-13-45T10:00:00Z', 'invalid'], ['2026-02-30T10:00:00Z', 'invalid'], ['2026-11-10T25:00:00+02:00', 'invalid'],
+    ['Wed Feb 30 20:19:24 +0000 2026', 'invalid'], ['yesterday', 'invalid'], ['2026-02-30', 'invalid'],
+    ['2026-11-10', 'unzoned'], ['2026-11-10T10:00:00', 'unzoned'], ['', 'missing'],
+  ])('%s is %s', (value, kind) => {
+    expect(toUtc(value)).toMatchObject({ ok: false, kind });
+  });
+
+  it('a valid date with an offset or a zone name is converted to UTC', () => {
+    expect(toUtc('2024-02-29T23:30:00-01:00')).toEqual({ ok: true, utc: '2024-03-01T00:30:00.000Z' });
+    expect(toUtc('Wed Oct 10 20:19:24 +0000 2018')).toEqual({ ok: true, utc: '2018-10-10T20:19:24.000Z' });
+  });
+});
+
+describe('import command: options are checked before any file is read', () => {
+  const base = { source: 'telegram', 'legal-basis': 'Test authorisation 2026/003', 'collected-by': 'officer-test-03', 'collected-at': '2026-11-20T10:00:00Z', 'dry-run': true };
+  async function cli(values: Record<string, string | boolean>, file = 'telegram-result.json'): Promise<{ error: CliError | null; out: string }> {
+    const out: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((t: string) => (out.push(t), true)) as typeof process.stdout.write;
+    try {
+      await importCommand({ json: true, args: [join(DIR, file)], values });
+      return { error: null, out: out.join('') };
+    } catch (e) {
+      if (!(e instanceof CliError)) throw e;
+      return { error: e, out: out.join('') };
+    } finally {
+      process.stdout.write = write;
+    }
+  }
+
+  it.each([
+    ['--collected-at: Invalid ISO datetime', { 'collected-at': 'yesterday' }],
+    ['--collected-at: collectedAt 2099-01-01T00:00:00Z is in the future', { 'collected-at': '2099-01-01T00:00:00Z' }],
+    ['--legal-basis: missing', { 'legal-basis': '' }],
+    ['--collected-by: missing', { 'collected-by': '' }],
+    ['--collected-by: has only spaces or invisible characters', { 'collected-by': '\u200b' }],
+    ['--source: missing', { source: '', format: 'auto' }],
+  ])('a dry run refuses provenance the API would refuse (%s), exit 2, nothing printed', async (message, over) => {
+    const r = await cli({ format: 'telegram', ...base, ...over });
+    expect(r.error?.exitCode).toBe(2);
+    expect(r.error?.message).toContain(message);
+    expect(r.out).toBe('');
+  });
+
+  it('refuses --window-from later than --window-to, naming both', async () => {
+    const r = await cli({ format: 'telegram', ...base, 'window-from': '2026-12-01T00:00:00Z', 'window-to': '2026-11-01T00:00:00Z' });
+    expect(r.error?.exitCode).toBe(2);
+    expect(r.error?.message).toMatch(/--window-from .* is later than --window-to/);
+  });
+
+  it('an unknown format is a usage error listing the formats', async () => {
+    const r = await cli({ ...base, format: 'myspace' });
+    expect(r.error?.exitCode).toBe(2);
+    expect(r.error?.message).toContain('telegram, x, mastodon, reddit, crowdtangle, csv, ndjson, auto');
+  });
+
+  it('a known format that reads no post from a non-empty file fails and names the format the file looks like', async () => {
+    const r = await cli({ ...base, format: 'x' });
+    expect(r.error?.exitCode).toBe(1);
+    expect(r.error?.message).toMatch(/telegram-result\.json: no posts read as x .*it looks like telegram, try --format telegram or --format auto/);
+    expect(JSON.parse(r.out).totals.posts).toBe(0);
+    expect((await cli({ ...base, format: 'telegram' })).error).toBeNull();
+  });
+});
+
+describe('keys:create', () => {
+  it('refuses a name the admin API refuses (same schema), before touching the database', async () => {
+    const sut = keysCreate({ json: true, args: [], values: { name: 'bad name!', role: 'reviewer', unit: 'unit-t' } });
+    await expect(sut).rejects.toThrow(CliError);
+    await expect(sut).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('--name: letters, digits and . _ @ - only') });
   });
 });

@@ -62,7 +62,7 @@ describe('prepareBatch', () => {
     ['provenance.legalBasis', () => batch([post(0)], { ...provenance(), legalBasis: ' x ' })],
     ['provenance.collectionMethod', () => batch([post(0)], { ...provenance(), collectionMethod: 'hacked' })],
     ['provenance.collectedAt', () => batch([post(0)], { ...provenance(), collectedAt: 'yesterday' })],
-    ['provenance', () => batch([post(0)], { ...provenance(), secretSource: 'x' })],
+    ['provenance.secretSource', () => batch([post(0)], { ...provenance(), secretSource: 'x' })],
     ['provenance', () => ({ posts: [post(0)] })],
     ['posts', () => batch([])],
     ['', () => null],
@@ -86,6 +86,32 @@ describe('prepareBatch', () => {
     expect(sut.rejections).toEqual([{ index: 1, field, reason: expect.any(String) }]);
     expect(sut.posts.map((p) => p.index)).toEqual([0, 2]);
     expect(sut.received).toBe(3);
+  });
+
+  it.each([
+    ['posts[1].lang', { lang: 'en' }],
+    ['posts[1].authorHandle', { authorHandle: '\u200b' }],
+    ['posts[1].authorHandle', { authorHandle: ' \u200b\u3164\u00a0' }],
+    ['posts[1].platformPostId', { platformPostId: '\u200d' }],
+    ['posts[1].postedAt', { postedAt: '2026-13-45' }],
+    ['posts[1].postedAt', { postedAt: '2025-02-30T10:00:00Z' }],
+  ])('rejects only the bad post, at %s (unknown keys, invisible names, impossible dates)', (field, over) => {
+    const sut = prepareBatch(batch([post(0), post(1, over), post(2)]), undefined, KEY, MAX);
+    expect(sut.rejections).toEqual([{ index: 1, field, reason: expect.any(String) }]);
+    expect(sut.posts.map((p) => p.index)).toEqual([0, 2]);
+  });
+
+  it('reports every issue of a post, not only the first', () => {
+    const sut = prepareBatch(batch([post(0, { url: 'not a url', authorHandle: '\u200b', lang: 'en', extra: 1 })]), undefined, KEY, MAX);
+    expect(sut.rejections).toHaveLength(1);
+    expect(sut.rejections[0]).toMatchObject({ index: 0, field: 'posts[0].url' });
+    expect(sut.rejections[0]!.issues!.map((i) => i.field).sort()).toEqual(['posts[0].authorHandle', 'posts[0].extra', 'posts[0].lang', 'posts[0].url']);
+    expect(sut.rejections[0]!.reason).toMatch(/posts\[0\]\.authorHandle: has only spaces or invisible characters/);
+  });
+
+  it('refuses a provenance field of invisible characters only', () => {
+    const sut = domainError(() => prepareBatch(batch([post(0)], { ...provenance(), collectedBy: '\u200b\u200b' }), undefined, KEY, MAX));
+    expect(sut.details?.issues).toEqual([{ path: 'provenance.collectedBy', message: 'has only spaces or invisible characters' }]);
   });
 
   it('explains the visibility rule in the rejection', () => {
@@ -135,7 +161,7 @@ describe('prepareBatch', () => {
   });
 
   it('hashes the post as received: sha256 of its canonical JSON, independent of key order', () => {
-    const received = post(0, { extra: { views: 12, tags: ['a', 'b'] } });
+    const received = post(0);
     const reordered = Object.fromEntries(Object.entries(received).reverse());
     expect(JSON.stringify(reordered)).not.toBe(JSON.stringify(received));
     const a = prepareBatch(batch([received]), undefined, KEY, MAX).posts[0]!;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
+import { yamlValue } from '../../common/yaml-value';
 import { compileLinearRegex, type LinearRegex } from './linear-regex';
 import { normalise, tokenise } from './normalise';
 import { arabicVariants, STEMMERS, stemKeys } from './stemming';
@@ -13,7 +14,7 @@ export interface RuleFile {
 
 /**
  * A rule file could not be used. `line` is 1-based, or null when the problem has no single line
- * (e.g. no files at all). The message is `${file}:${line}: ${reason}`.
+ * (e.g. no files at all). The message is `${file}:${line}: ${reason}`, or `${file}: ${reason}` without a line.
  */
 export class RulesetError extends Error {
   constructor(
@@ -21,9 +22,14 @@ export class RulesetError extends Error {
     public readonly line: number | null,
     public readonly reason: string,
   ) {
-    super(`${file}:${line}: ${reason}`);
+    super(`${where(file, line)}: ${reason}`);
     this.name = 'RulesetError';
   }
+}
+
+/** `file:line`, or just `file` when there is no line. */
+function where(file: string, line: number | null): string {
+  return line === null ? file : `${file}:${line}`;
 }
 
 /** Kinds of extracted entity a rule can fire on or be near (`patterns.entities`, `near.tags`). */
@@ -218,7 +224,9 @@ function parseFile(file: RuleFile): Rule[] {
   if (err !== undefined) {
     throw new RulesetError(file.path, err.linePos?.[0]?.line ?? null, `YAML ${err.code}: ${err.message.split('\n')[0] ?? ''}`);
   }
-  const parsed = FileSchema.safeParse(doc.toJS());
+  const value = yamlValue(doc, lc); // an alias bomb or an unset anchor throws in toJS(): report it like a syntax error
+  if (!value.ok) throw new RulesetError(file.path, value.line, value.reason);
+  const parsed = FileSchema.safeParse(value.value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     if (issue === undefined) throw new RulesetError(file.path, null, 'invalid rule file');
@@ -232,7 +240,8 @@ function parseFile(file: RuleFile): Rule[] {
 
 /**
  * Parses and validates rule files (YAML, schema in policies/detection/README.md) into a {@link Ruleset}.
- * @throws RulesetError on: no files or no rules (fail closed); YAML syntax error (line from the yaml parser); schema
+ * @throws RulesetError on: no files or no rules (fail closed); YAML syntax error (line from the yaml parser); an alias
+ *   bomb or an alias without its anchor (line of the alias); schema
  *   error such as an unknown or missing key or a wrong type (line of the offending key); duplicate rule id across files
  *   (line of the second one); a regex that re2js cannot compile, that matches the empty string, or that uses a
  *   lookaround other than a leading/trailing one-character boundary.
@@ -246,7 +255,7 @@ export function parseRuleset(files: readonly RuleFile[]): Ruleset {
     for (const r of parseFile(f)) {
       const prior = seen.get(r.id);
       if (prior !== undefined) {
-        throw new RulesetError(f.path, r.source.line, `duplicate rule id "${r.id}" (first defined in ${prior.source.file}:${prior.source.line})`);
+        throw new RulesetError(f.path, r.source.line, `duplicate rule id "${r.id}" (first defined in ${where(prior.source.file, prior.source.line)})`);
       }
       seen.set(r.id, r);
       rules.push(r);

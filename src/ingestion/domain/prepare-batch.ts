@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../audit/domain/hash-chain';
 import { DomainError } from '../../common/errors';
-import { BatchEnvelopeSchema, PostSchema, formatPath, type Provenance } from './batch.schema';
+import { BatchEnvelopeSchema, PostSchema, ProvenanceSchema, fieldIssues, type FieldIssue, type Provenance } from './batch.schema';
 import { normaliseHandle, pseudonymise } from './pseudonym';
 import { storableProblem } from './storable';
 
@@ -26,8 +26,12 @@ export interface PreparedPost {
 export interface Rejection {
   index: number;
   line?: number;
+  /** Path of the (first) offending field, e.g. `posts[3].url`. */
   field: string;
+  /** Why; when the post has several issues, all of them, the first one without its path. */
   reason: string;
+  /** Every issue of the post, present when there is more than one. */
+  issues?: { field: string; reason: string }[];
 }
 export interface PreparedBatch {
   provenance: Provenance;
@@ -49,20 +53,11 @@ const CLOCK_SKEW_MS = 5 * 60_000;
  * @throws DomainError('invalid') when the envelope or provenance is invalid, naming the field path
  */
 export function prepareBatch(value: unknown, lines: number[] | undefined, pseudonymKey: string, maxPosts: number, now: Date = new Date(0x7fffffffffff)): PreparedBatch {
-  const badProvenance = value && typeof value === 'object' ? storableProblem((value as { provenance?: unknown }).provenance, 'provenance') : null;
-  if (badProvenance) {
-    throw new DomainError('INGEST.INVALID_BATCH', 'invalid', `invalid batch: ${badProvenance.path}: ${badProvenance.reason}`, { issues: [{ path: badProvenance.path, message: badProvenance.reason }] });
-  }
+  const prov = value && typeof value === 'object' && 'provenance' in value ? validateProvenance((value as { provenance?: unknown }).provenance, now) : null;
+  if (prov && !prov.ok) throw invalidBatch(prov.issues.map((i) => ({ path: `provenance${i.path ? `.${i.path}` : ''}`, message: i.message })));
   const env = BatchEnvelopeSchema.safeParse(value);
-  if (!env.success) {
-    const issues = env.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
-    throw new DomainError('INGEST.INVALID_BATCH', 'invalid', `invalid batch: ${issues.map((i) => `${i.path || '(body)'}: ${i.message}`).join('; ')}`, { issues });
-  }
+  if (!env.success) throw invalidBatch(fieldIssues(env.error));
   const { provenance, posts } = env.data;
-  if (Date.parse(provenance.collectedAt) > now.getTime() + CLOCK_SKEW_MS) {
-    const issue = { path: 'provenance.collectedAt', message: `collectedAt ${provenance.collectedAt} is in the future` };
-    throw new DomainError('INGEST.INVALID_BATCH', 'invalid', `invalid batch: ${issue.path}: ${issue.message}`, { issues: [issue] });
-  }
   if (posts.length > maxPosts) {
     throw new DomainError('INGEST.TOO_MANY_POSTS', 'too_large', `a batch may hold at most ${maxPosts} posts; got ${posts.length}`, { maxPosts });
   }
@@ -84,8 +79,11 @@ export function prepareBatch(value: unknown, lines: number[] | undefined, pseudo
     }
     const r = PostSchema.safeParse(candidate);
     if (!r.success) {
-      const issue = r.error.issues[0]!;
-      rejections.push({ ...at, field: formatPath(['posts', index, ...issue.path]), reason: issue.message });
+      // Every issue of the post, not just the first: the sender fixes them in one go.
+      const issues = fieldIssues(r.error, ['posts', index]);
+      const [first, ...more] = issues;
+      const reason = [first!.message, ...more.map((i) => `${i.path}: ${i.message}`)].join('; ');
+      rejections.push({ ...at, field: first!.path, reason, ...(more.length ? { issues: issues.map((i) => ({ field: i.path, reason: i.message })) } : {}) });
       return;
     }
     const p = r.data;
@@ -133,4 +131,27 @@ function redactHandle(raw: Record<string, unknown>, handle: string): Record<stri
     return v;
   };
   return walk(raw) as Record<string, unknown>;
+}
+
+function invalidBatch(issues: FieldIssue[]): DomainError {
+  return new DomainError('INGEST.INVALID_BATCH', 'invalid', `invalid batch: ${issues.map((i) => `${i.path || '(body)'}: ${i.message}`).join('; ')}`, { issues });
+}
+
+/**
+ * Validates a batch provenance: storable text, `ProvenanceSchema`, and a collection time not in the
+ * future (beyond a few minutes of clock skew). The ingest API and the `import` command (dry run
+ * included) both use it, so they accept and refuse the same provenance.
+ * @param value the provenance object
+ * @param now the current time
+ * @returns the parsed provenance, or every issue with its path inside the provenance (`collectedAt`)
+ */
+export function validateProvenance(value: unknown, now: Date): { ok: true; provenance: Provenance } | { ok: false; issues: FieldIssue[] } {
+  const unsafe = storableProblem(value, '');
+  if (unsafe) return { ok: false, issues: [{ path: unsafe.path === '(value)' ? '' : unsafe.path, message: unsafe.reason }] };
+  const r = ProvenanceSchema.safeParse(value);
+  if (!r.success) return { ok: false, issues: fieldIssues(r.error) };
+  if (Date.parse(r.data.collectedAt) > now.getTime() + CLOCK_SKEW_MS) {
+    return { ok: false, issues: [{ path: 'collectedAt', message: `collectedAt ${r.data.collectedAt} is in the future` }] };
+  }
+  return { ok: true, provenance: r.data };
 }

@@ -9,7 +9,7 @@ import { badUtf8Offset, readCsv, readJsonDocument, readLines, ScriptPrefixStripp
 import { detectFormat, jsonLayout, type Layout } from './domain/detect';
 import { mapMastodonValue } from './domain/mastodon';
 import { mapRedditValue } from './domain/reddit';
-import { mapCrowdTangleRow, mapGenericRow } from './domain/tabular';
+import { mapCrowdTangleRow, mapGenericRow, missingMappedColumns } from './domain/tabular';
 import { mapTelegramDocument, mapTelegramMessage, updateTelegramChat, type TelegramChat } from './domain/telegram';
 import { mapXValue } from './domain/x';
 import { isObject, refused, type ConcreteFormat, type FormatName, type Location, type MapOptions, type MapResult } from './domain/types';
@@ -80,7 +80,9 @@ function jsonAdapter(format: ConcreteFormat, opts: MapOptions): JsonAdapter {
 
 /**
  * Detects the format (for `auto`) and layout, and returns the records of the export.
- * @throws Error when `auto` cannot tell the format, or a CSV format is given a JSON file
+ * @throws Error when `auto` cannot tell the format, a CSV format is given a JSON file (or the
+ *   reverse), a mapping is given for a format that takes none, or the delimiter is not one character.
+ *   Reading the items throws when a mapped column is not in the CSV header.
  */
 export function openExport(src: ExportSource, opts: ReadOptions): OpenedExport {
   const headText = src.head.toString('utf8');
@@ -90,6 +92,11 @@ export function openExport(src: ExportSource, opts: ReadOptions): OpenedExport {
   const looksJson = /^\uFEFF?\s*[[{]/.test(headText) || /^\uFEFF?\s*window\./.test(headText);
   if (tabular && looksJson) throw new Error(`format ${detected} expects CSV but the file starts like JSON`);
   if (!tabular && !looksJson && headText.trim()) throw new Error(`format ${detected} expects JSON but the file does not start with { or [`);
+  const mapped = Object.keys(opts.mapping ?? {});
+  if (mapped.length && detected !== 'csv' && detected !== 'ndjson') throw new Error(`--map applies to the csv and ndjson formats only; this file is ${detected}`);
+  if (opts.delimiter !== undefined && (!tabular || [...opts.delimiter].length !== 1 || /["\r\n]/.test(opts.delimiter))) {
+    throw new Error(tabular ? `the CSV delimiter must be one character other than a quote or a line break; got ${JSON.stringify(opts.delimiter)}` : `a delimiter applies to CSV formats only; this file is ${detected}`);
+  }
   const layout: Layout = tabular ? 'csv' : jsonLayout(headText, src.headIsWholeFile);
   const items = tabular ? csvItems(src, detected, opts) : layout === 'lines' ? lineItems(src, jsonAdapter(detected, opts)) : documentItems(src, jsonAdapter(detected, opts));
   return { format: detected, layout, items };
@@ -99,7 +106,10 @@ async function* csvItems(src: ExportSource, format: ConcreteFormat, opts: ReadOp
   const delimiter = opts.delimiter ?? (/^[^\n]*\t/.test(src.head.toString('utf8')) && !/^[^\n]*,/.test(src.head.toString('utf8')) ? '\t' : ',');
   for await (const ev of readCsv(src.open(), delimiter)) {
     const loc = { line: ev.line };
-    if (ev.error) yield { loc, result: refused(ev.error) };
+    if (ev.header) {
+      const missing = format === 'csv' ? missingMappedColumns(opts.mapping, ev.header) : null;
+      if (missing) throw new Error(missing);
+    } else if (ev.error) yield { loc, result: refused(ev.error) };
     else yield { loc, result: format === 'crowdtangle' ? mapCrowdTangleRow(ev.row) : mapGenericRow(ev.row, opts) };
   }
 }

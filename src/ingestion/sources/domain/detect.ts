@@ -2,6 +2,7 @@
  * Format detection from the first bytes of a file (`--format auto`), and the choice between line
  * mode (one JSON value per line) and document mode (one JSON document, streamed).
  */
+import { parse as parseTolerant, type ParseError } from 'jsonc-parser';
 import type { ConcreteFormat } from './types';
 
 export type Layout = 'lines' | 'document' | 'csv';
@@ -30,7 +31,10 @@ export function detectFormat(head: string): ConcreteFormat | null {
 
 /**
  * Line mode when the first non-empty line is a complete JSON value by itself (NDJSON, JSONL of API
- * pages), document mode otherwise (pretty-printed JSON, an X archive `window.YTD…` script).
+ * pages), or when it has a syntax error before its end and more lines follow: a document would stop right there, while
+ * lines lose only that line (a broken first line must not cost an NDJSON file every good line
+ * after it). Document mode when it is the unfinished start of a value (pretty-printed JSON, one
+ * element per line) or an X archive `window.YTD…` script.
  */
 export function jsonLayout(head: string, headIsWholeFile: boolean): Exclude<Layout, 'csv'> {
   const s = head.replace(/^\uFEFF/, '');
@@ -40,10 +44,15 @@ export function jsonLayout(head: string, headIsWholeFile: boolean): Exclude<Layo
   if (firstIdx < 0) return 'lines';
   // The first line must be complete: either a newline follows it in the head, or the head is the file.
   if (firstIdx === lines.length - 1 && !headIsWholeFile) return 'document';
+  const first = lines[firstIdx]!.trimEnd();
   try {
-    JSON.parse(lines[firstIdx]!);
+    JSON.parse(first);
     return 'lines';
   } catch {
-    return 'document';
+    const errors: ParseError[] = [];
+    parseTolerant(first, errors, { disallowComments: true, allowTrailingComma: false });
+    // A one-line document keeps what comes before its error in document mode.
+    const more = lines.slice(firstIdx + 1).some((l) => l.trim() !== '');
+    return more && errors.some((e) => e.offset < first.length) ? 'lines' : 'document';
   }
 }

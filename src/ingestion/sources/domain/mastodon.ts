@@ -5,7 +5,7 @@
  * public; `private` (followers only) and `direct` are refused.
  */
 import { convert } from 'html-to-text';
-import { utcOrUndefined } from './dates';
+import { postedAtOf } from './dates';
 import { isObject, post, refused, str, type JsonObject, type MapResult } from './types';
 
 const AS_PUBLIC = ['https://www.w3.org/ns/activitystreams#Public', 'as:Public', 'Public'];
@@ -47,7 +47,9 @@ function mapStatus(s: JsonObject): MapResult {
   if (!handle) return refused('status has no account.acct', id);
   const url = str(st.url) ?? str(st.uri)!;
   const text = joinWarning(str(st.spoiler_text), htmlToText(str(st.content) ?? ''), st);
-  const postedAt = utcOrUndefined(st.created_at);
+  const date = postedAtOf(st.created_at);
+  if (date.invalid !== undefined) return refused(date.invalid, id);
+  const postedAt = date.postedAt;
   return post({ platform: 'mastodon', platformPostId: id, url, authorHandle: handle, text, ...(postedAt ? { postedAt } : {}), visibility: 'public', raw });
 }
 
@@ -59,7 +61,9 @@ function mapNote(note: JsonObject, raw: JsonObject): MapResult {
   const handle = str(note.attributedTo);
   if (!handle) return refused('Note has no attributedTo', id);
   const text = joinWarning(str(note.summary), htmlToText(str(note.content) ?? ''), note);
-  const postedAt = utcOrUndefined(note.published);
+  const date = postedAtOf(note.published);
+  if (date.invalid !== undefined) return refused(date.invalid, id);
+  const postedAt = date.postedAt;
   return post({ platform: 'mastodon', platformPostId: id, url: str(note.url) ?? id, authorHandle: handle, text, ...(postedAt ? { postedAt } : {}), visibility: 'public', raw });
 }
 

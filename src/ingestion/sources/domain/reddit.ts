@@ -4,7 +4,7 @@
  * and comments of subreddits that are not public (`private`, `employees_only`, `gold_restricted`,
  * user profiles without a type) are refused; `[removed]` and `[deleted]` content is skipped.
  */
-import { utcOrUndefined } from './dates';
+import { postedAtOf } from './dates';
 import { isObject, post, refused, str, type JsonObject, type MapResult } from './types';
 
 const PUBLIC_SUBREDDIT_TYPES = ['public', 'restricted', 'archived'];
@@ -44,6 +44,8 @@ function mapThing(kind: 't3' | 't1', d: JsonObject, raw: JsonObject): MapResult 
   if (!url) return refused('no permalink', name);
   const link = kind === 't3' && !d.is_self ? str(d.url) : undefined;
   const text = link && link !== url ? `${body}\n\n${link}` : body;
-  const postedAt = utcOrUndefined(d.created_utc);
+  const date = postedAtOf(d.created_utc);
+  if (date.invalid !== undefined) return refused(date.invalid, name);
+  const postedAt = date.postedAt;
   return post({ platform: 'reddit', platformPostId: name, url, authorHandle: author, text, ...(postedAt ? { postedAt } : {}), visibility: 'public', raw });
 }

@@ -3,7 +3,7 @@
  * columns are named by a mapping (`--map text=message,id=post_id,...`; dotted paths reach into
  * NDJSON objects). A generic row is public only when its visibility column says `public`.
  */
-import { utcOrUndefined } from './dates';
+import { postedAtOf } from './dates';
 import { MAPPED_FIELDS, isObject, post, refused, str, type JsonObject, type MapOptions, type MapResult, type MappedField } from './types';
 
 /** Default source columns of each post field for generic rows (the ingest API's own names first). */
@@ -17,17 +17,33 @@ const DEFAULTS: Record<MappedField, string[]> = {
   visibility: ['visibility'],
 };
 
-/** Parses `text=message,id=post_id`. @throws Error naming an unknown field */
+/**
+ * Parses `text=message,id=post_id` (the column is everything after the first `=`).
+ * @throws Error naming the bad pair: an unknown field, an empty column, or a field mapped twice
+ */
 export function parseMapping(spec: string | undefined): Partial<Record<MappedField, string>> {
   const out: Partial<Record<MappedField, string>> = {};
   for (const pair of (spec ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
-    const [field, column] = pair.split('=').map((s) => s.trim());
+    const eq = pair.indexOf('=');
+    const field = eq < 0 ? pair : pair.slice(0, eq).trim();
+    const column = eq < 0 ? '' : pair.slice(eq + 1).trim();
     if (!field || !column || !(MAPPED_FIELDS as readonly string[]).includes(field)) {
       throw new Error(`bad mapping "${pair}": use field=column with field one of ${MAPPED_FIELDS.join(', ')}`);
     }
+    if (out[field as MappedField] !== undefined) throw new Error(`bad mapping: ${field} is mapped twice (${field}=${out[field as MappedField]} and ${pair})`);
     out[field as MappedField] = column;
   }
   return out;
+}
+
+/**
+ * The mapped columns a CSV header lacks, as an error message, or null when all are there.
+ * A mapping that names a missing column would otherwise give every row an empty field.
+ */
+export function missingMappedColumns(mapping: Partial<Record<MappedField, string>> | undefined, header: readonly string[]): string | null {
+  const missing = Object.entries(mapping ?? {}).filter(([, column]) => !header.includes(column!));
+  if (!missing.length) return null;
+  return `--map names column(s) the CSV header does not have: ${missing.map(([f, c]) => `${f}=${c}`).join(', ')} (header: ${header.join(', ').slice(0, 300)})`;
 }
 
 function pick(row: JsonObject, path: string): unknown {
@@ -52,13 +68,18 @@ export function mapGenericRow(row: unknown, opts: MapOptions): MapResult {
   if (!isObject(row)) return refused('row is not an object');
   const id = str(field(row, 'id', opts));
   if (!id) return refused(`no post id (column ${opts.mapping?.id ?? DEFAULTS.id.join('|')})`);
+  // A column the mapping names explicitly must be in the row (a missing date stays "no date").
+  const absent = Object.entries(opts.mapping ?? {}).find(([f, column]) => f !== 'postedAt' && pick(row, column!) === undefined);
+  if (absent) return refused(`no field "${absent[1]}" in the row (--map ${absent[0]}=${absent[1]})`, id);
   const visibility = str(field(row, 'visibility', opts));
   if (visibility?.toLowerCase() !== 'public') {
     return refused(visibility ? `visibility "${visibility}" is not public` : `no visibility column (${opts.mapping?.visibility ?? 'visibility'}): the source must show the post was public`, id);
   }
   const platform = str(field(row, 'platform', opts)) ?? opts.platform;
   if (!platform) return refused('no platform: add a platform column or pass --platform', id);
-  const postedAt = utcOrUndefined(field(row, 'postedAt', opts));
+  const date = postedAtOf(field(row, 'postedAt', opts));
+  if (date.invalid !== undefined) return refused(date.invalid, id);
+  const postedAt = date.postedAt;
   return post({
     platform, platformPostId: id, url: str(field(row, 'url', opts)) ?? '', authorHandle: str(field(row, 'author', opts)) ?? '',
     text: str(field(row, 'text', opts)) ?? '', ...(postedAt ? { postedAt } : {}), visibility: 'public', raw: row,
@@ -88,7 +109,9 @@ export function mapCrowdTangleRow(row: unknown): MapResult {
   const author = first(row, ['User Name', 'Handle', 'post_owner.username', 'post_owner.name', 'Page Name', 'Account', 'Group Name', 'post_owner.id']);
   if (!author) return refused('no author column (User Name, Page Name, post_owner.username)', id);
   const text = [first(row, ['Message', 'Description', 'text', 'Image Text']), first(row, ['Link Text'])].filter(Boolean).join('\n\n');
-  const postedAt = utcOrUndefined(first(row, ['Post Created', 'creation_time', 'Created', 'post_created']));
+  const date = postedAtOf(first(row, ['Post Created', 'creation_time', 'Created', 'post_created']));
+  if (date.invalid !== undefined) return refused(date.invalid, id);
+  const postedAt = date.postedAt;
   return post({
     platform, platformPostId: id, url: url ?? `https://www.${platform}.com/${id}`, authorHandle: author, text,
     ...(postedAt ? { postedAt } : {}), visibility: 'public', raw: row,

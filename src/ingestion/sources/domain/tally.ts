@@ -3,7 +3,7 @@
  * across files, collection window, Telegram id gaps) and counted; the summary is the same for a dry
  * run and a real one, which adds what the API answered.
  */
-import { PostSchema, formatPath } from '../../domain/batch.schema';
+import { PostSchema, fieldIssues } from '../../domain/batch.schema';
 import { SeenSet, SequenceTracker, windowPosition, type GapReport, type Window } from './completeness';
 import type { ConcreteFormat, Location, MapResult, SourcePost } from './types';
 
@@ -99,8 +99,9 @@ export class ImportTally {
     if (result.seqId !== undefined) this.seq?.add(result.seqId);
     const check = PostSchema.safeParse(result.post);
     if (!check.success) {
-      const issue = check.error.issues[0]!;
-      return this.refuse(loc, `${formatPath(issue.path) || 'post'}: ${issue.message}`, result.post.platformPostId);
+      // Every issue of the post, as the API reports them.
+      const reason = fieldIssues(check.error).map((i) => `${i.path || 'post'}: ${i.message}`).join('; ');
+      return this.refuse(loc, reason, result.post.platformPostId);
     }
     const p = result.post;
     if (!this.seen.add(`${p.platform.toLowerCase()}\u0000${p.platformPostId}`)) {

@@ -3,7 +3,7 @@
  * chat; `messages` holds messages and service messages. Only public channels and public supergroups
  * are public; messages of any other chat type are refused.
  */
-import { utcOrUndefined } from './dates';
+import { postedAtOf } from './dates';
 import { isObject, post, refused, str, type JsonObject, type MapOptions, type MapResult } from './types';
 
 export const TELEGRAM_PUBLIC_TYPES = ['public_channel', 'public_supergroup'];
@@ -53,7 +53,9 @@ export function mapTelegramMessage(msg: unknown, chat: TelegramChat, opts: MapOp
   const url = channel ? `https://t.me/${encodeURIComponent(channel)}/${id}` : `https://t.me/c/${chat.id ?? '0'}/${id}`;
   const author = str(msg.from_id) ?? str(msg.from) ?? str(msg.actor_id) ?? (chat.id ? `channel${chat.id}` : chat.name);
   if (!author) return refused('message has no author (from_id, from) and the chat has no id', id);
-  const postedAt = utcOrUndefined(msg.date_unixtime) ?? utcOrUndefined(msg.date);
+  const date = postedAtOf(msg.date_unixtime, msg.date);
+  if (date.invalid !== undefined) return refused(date.invalid, id);
+  const postedAt = date.postedAt;
   return post({ platform: 'telegram', platformPostId: `${chat.id ?? channel ?? 'chat'}/${id}`, url, authorHandle: author, text, ...(postedAt ? { postedAt } : {}), visibility: 'public', raw: msg }, seqId);
 }
 

@@ -3,7 +3,7 @@
  * embedded `author` (flattened collector output), v1.1 statuses (`id_str`, `user`), and the account
  * archive (`window.YTD.tweets.part0 = [{"tweet": {...}}]`). Tweets of protected accounts are refused.
  */
-import { utcOrUndefined } from './dates';
+import { postedAtOf } from './dates';
 import { isObject, post, refused, str, type JsonObject, type MapOptions, type MapResult } from './types';
 
 /** Maps any X value: a v2 page, a v2 tweet, a v1.1 status, an archive entry, or an array of these. */
@@ -59,7 +59,9 @@ function mapV2Tweet(t: JsonObject, author: JsonObject | undefined, media: JsonOb
   if (quotedTweet) text = `${text}\n\n[quoted] ${fullV2Text(quotedTweet)}`;
   const alt = media.map((m) => str(m.alt_text)).filter((a): a is string => !!a);
   if (alt.length) text = `${text}\n\n[media] ${alt.join(' | ')}`;
-  const postedAt = utcOrUndefined(t.created_at);
+  const date = postedAtOf(t.created_at);
+  if (date.invalid !== undefined) return refused(date.invalid, id);
+  const postedAt = date.postedAt;
   return post({
     platform: 'x', platformPostId: id, url: username ? `https://x.com/${username}/status/${id}` : `https://x.com/i/web/status/${id}`,
     authorHandle: handle, text, ...(postedAt ? { postedAt } : {}), visibility: 'public', raw,
@@ -78,7 +80,9 @@ function mapV11(t: JsonObject, opts: MapOptions, raw: JsonObject): MapResult {
   const ext = isObject(src.extended_tweet) ? str(src.extended_tweet.full_text) : undefined;
   let text = ext ?? str(src.full_text) ?? str(src.text) ?? '';
   if (rt && isObject(rt.user)) text = `RT @${str(rt.user.screen_name) ?? ''}: ${text}`;
-  const postedAt = utcOrUndefined(t.created_at);
+  const date = postedAtOf(t.created_at);
+  if (date.invalid !== undefined) return refused(date.invalid, id);
+  const postedAt = date.postedAt;
   return post({
     platform: 'x', platformPostId: id, url: `https://x.com/${handle}/status/${id}`, authorHandle: handle, text,
     ...(postedAt ? { postedAt } : {}), visibility: 'public', raw,

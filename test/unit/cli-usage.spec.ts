@@ -1,0 +1,79 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { auditExport, auditKeygen, auditVerifyExport } from '../../src/cli/audit-commands';
+import { CliError } from '../../src/cli/output';
+import { reportEffectiveness } from '../../src/cli/report-commands';
+
+// The CLI as a process: help readable at 100 columns, one exit code per kind of failure, one-line messages (no stack).
+const ROOT = join(__dirname, '..', '..');
+const dir = mkdtempSync(join(tmpdir(), 'cli-usage-'));
+const posts = join(dir, 'posts.ndjson');
+writeFileSync(posts, '{"id":1,"text":"hello"}\n');
+const missing = join(dir, 'no-such-dir', 'out.file');
+
+function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, LOG_LEVEL: 'silent' } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function expectOneLine(stderr: string, pattern: RegExp): void {
+  expect(stderr).toMatch(pattern);
+  expect(stderr).not.toMatch(/\n\s+at |Unhandled 'error' event|node:internal/);
+}
+
+describe('CLI usage', () => {
+  it('prints help no wider than 100 columns, with the exit codes', () => {
+    const r = cli('--help');
+    expect(r.status).toBe(0);
+    const widest = Math.max(...r.stdout.split('\n').map((l) => [...l].length));
+    expect(widest).toBeLessThanOrEqual(100);
+    expect(r.stdout).toMatch(/^exit codes:$/m);
+    expect(r.stdout).toMatch(/^ {2}3 {2}verification failed/m);
+    expect(r.stdout.replace(/\s+/g, ' ')).toContain('input lines refused by classify, evaluate or compare');
+    const one = cli('evaluate', '--help');
+    expect(Math.max(...one.stdout.split('\n').map((l) => [...l].length))).toBeLessThanOrEqual(100);
+  }, 60_000);
+
+  it.each([
+    ['an option without its value', ['report:effectiveness', '--from', '2026-01-01', '--to', '2026-02-01', '--chart'], /--chart/],
+    ['a negative number read as an option', ['evaluate', '--dataset', posts, '--min-negatives', '-1'], /min-negatives/],
+    ['an unknown option', ['classify', posts, '--nope'], /--nope/],
+    ['an unreadable public key file', ['evidence:verify', posts, '--public-key', join(dir, 'none.pem')], /^error: --public-key: cannot read the public key/],
+    ['an unreadable kept-checkpoints file', ['audit:verify-export', posts, '--public-key', join(ROOT, 'var', 'audit-public-key.pem'), '--checkpoints', join(dir, 'none.ndjson')], /^error: --checkpoints .*: cannot read/],
+  ])('exits 2 for %s', (_what, args, pattern) => {
+    const r = cli(...args);
+    expect(r.status).toBe(2);
+    expectOneLine(r.stderr, pattern);
+  }, 60_000);
+
+  it.each([
+    ['audit:export --out', auditExport, { out: missing }, '--out'],
+    ['report:effectiveness --chart', reportEffectiveness, { from: '2026-01-01', to: '2026-02-01', chart: missing }, '--chart'],
+    ['audit:keygen --out', auditKeygen, { out: join(posts, 'keys') }, '--out'],
+  ] as const)('%s to a path that cannot be written: one line, exit 2, before any work', async (_what, run, values, option) => {
+    const e = await run({ json: false, values: { ...values }, args: [] }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(CliError);
+    expect((e as CliError).exitCode).toBe(2);
+    expect((e as CliError).message).toMatch(new RegExp(`^${option} .*: cannot write: [^\\n]+$`));
+  });
+});
+
+describe('audit:verify-export refuses files that are not audit exports (exit 3, file and line)', () => {
+  const key = join(ROOT, 'var', 'audit-public-key.pem');
+  it.each([
+    ['an empty file', '', /:1: not an audit export: the file is empty/],
+    ['a header of another format', '{"type":"header","format":"other"}\n', /:1: not an audit export of this format: header format "other"/],
+    ['events without the header', '{"type":"event","seq":1}\n', /:1: not an audit export: the first line must be the header/],
+    ['a header on line 2', '\n{"type":"header","format":"smugwatch-audit-export/1"}\n', /:2: not an audit export: the first line must be the header/],
+    ['a second header', '{"type":"header","format":"smugwatch-audit-export/1"}\n{"type":"header","format":"smugwatch-audit-export/1"}\n', /:2: a second header line/],
+  ])('%s', async (_what, content, pattern) => {
+    const f = join(dir, `export-${Math.random().toString(36).slice(2)}.ndjson`);
+    writeFileSync(f, content);
+    const e = await auditVerifyExport({ json: false, values: { 'public-key': key }, args: [f] }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(CliError);
+    expect((e as CliError).exitCode).toBe(3);
+    expect((e as CliError).message).toMatch(pattern);
+  });
+});
