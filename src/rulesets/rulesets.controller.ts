@@ -11,6 +11,7 @@ import { DETECTOR, RULESET_DETECTORS, type LoadedDetector } from '../detection/d
 import { compareVerdicts } from '../evaluation/domain/compare';
 import { PrismaService } from '../prisma/prisma.service';
 import { parseCandidateFiles, readShadow, recordRulesetVersion, rulesetFiles, writeShadow, type RulesetDetectors } from './ruleset-store';
+import { diffRulesets } from './ruleset-diff';
 import { liveRuleset, rulesetHistory } from './ruleset-history';
 import { shadowVerdictRows } from './verdict-rows';
 
@@ -77,6 +78,24 @@ export class RulesetsController {
   @Access('rulesets.read')
   async shadow() {
     return { shadow: await readShadow(this.prisma) };
+  }
+
+  /**
+   * What changed from `against` (default: the live version) to `:version`: files with a unified diff each,
+   * and rules added, removed and changed with the fields that changed.
+   */
+  @Get(':version/diff')
+  @Access('rulesets.read')
+  async diff(@Param('version') version: string, @Query('against') against: string | undefined) {
+    checkVersionParam(version);
+    const base = against ?? this.loaded.rulesetVersion;
+    if (!VERSION.safeParse(base).success) throw new DomainError('RULESET.BAD_VERSION', 'invalid', `against: "${String(base).slice(0, 80)}" is not a ruleset version (64 lowercase hex characters)`);
+    const load = async (v: string, name: string) => {
+      const files = await rulesetFiles(this.prisma, v);
+      if (!files) throw new DomainError('RULESET.NOT_FOUND', 'not_found', `${name}: ruleset version ${v} is not stored`);
+      return { version: v, files, ruleset: parseCandidateFiles(files, { checkExamples: false }) };
+    };
+    return diffRulesets(await load(base, 'against'), await load(version, 'version'));
   }
 
   /** One version with its files. Rule files hold no personal data. */

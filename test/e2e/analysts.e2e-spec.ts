@@ -84,6 +84,14 @@ describe("analysts' toolchain", () => {
     expect(res.body).toMatchObject({ created: true, live: false, files: ['90-negative-context.yaml'] });
     const again = await request(server()).post('/v1/rulesets').set(as(analyst)).send({ basedOn: live, files }).expect(200);
     expect(again.body).toMatchObject({ version: candidate, created: false });
+    const diff = await request(server()).get(`/v1/rulesets/${candidate}/diff`).set(as(auditor)).expect(200);
+    expect(diff.body.from).toBe(live);
+    expect(diff.body.files).toMatchObject({ added: [], removed: ['10-offers.yaml', '20-routes.yaml', '30-contact.yaml', '40-guarantees.yaml'], changed: [] });
+    expect(diff.body.rules.removed).toContain('price.amount');
+    expect(diff.body.rules.added).toEqual([]);
+    const back = await request(server()).get(`/v1/rulesets/${live}/diff?against=${candidate}`).set(as(analyst)).expect(200);
+    expect(back.body.rules.added).toEqual(diff.body.rules.removed);
+    await request(server()).get(`/v1/rulesets/${live}/diff?against=nope`).set(as(analyst)).expect(400);
     const ev = await prisma.auditEvent.findMany({ where: { action: 'ruleset.propose', rulesetVersion: candidate } });
     expect(ev).toHaveLength(2);
     expect(ev[0]!.actorRole).toBe('analyst');
