@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,9 @@ const dir = mkdtempSync(join(tmpdir(), 'cli-usage-'));
 const posts = join(dir, 'posts.ndjson');
 writeFileSync(posts, '{"id":1,"text":"hello"}\n');
 const missing = join(dir, 'no-such-dir', 'out.file');
+// a public key of this test's own: a fresh clone has no key in var/ yet
+const publicKeyFile = join(dir, 'audit-public-key.pem');
+writeFileSync(publicKeyFile, generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }));
 
 function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, LOG_LEVEL: 'silent' } });
@@ -41,7 +45,7 @@ describe('CLI usage', () => {
     ['a negative number read as an option', ['evaluate', '--dataset', posts, '--min-negatives', '-1'], /min-negatives/],
     ['an unknown option', ['classify', posts, '--nope'], /--nope/],
     ['an unreadable public key file', ['evidence:verify', posts, '--public-key', join(dir, 'none.pem')], /^error: --public-key: cannot read the public key/],
-    ['an unreadable kept-checkpoints file', ['audit:verify-export', posts, '--public-key', join(ROOT, 'var', 'audit-public-key.pem'), '--checkpoints', join(dir, 'none.ndjson')], /^error: --checkpoints .*: cannot read/],
+    ['an unreadable kept-checkpoints file', ['audit:verify-export', posts, '--public-key', publicKeyFile, '--checkpoints', join(dir, 'none.ndjson')], /^error: --checkpoints .*: cannot read/],
   ])('exits 2 for %s', (_what, args, pattern) => {
     const r = cli(...args);
     expect(r.status).toBe(2);
@@ -61,7 +65,7 @@ describe('CLI usage', () => {
 });
 
 describe('audit:verify-export refuses files that are not audit exports (exit 3, file and line)', () => {
-  const key = join(ROOT, 'var', 'audit-public-key.pem');
+  const key = publicKeyFile;
   it.each([
     ['an empty file', '', /:1: not an audit export: the file is empty/],
     ['a header of another format', '{"type":"header","format":"other"}\n', /:1: not an audit export of this format: header format "other"/],
