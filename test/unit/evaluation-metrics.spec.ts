@@ -189,6 +189,19 @@ describe('evaluateDataset', () => {
     expect(sut.workload.atPrevalence[0]!.flagsPer10k).toBeCloseTo(10_000 * ((2 / 3) * 0.01 + (1 / 3) * 0.99), 9);
   });
 
+  it('measures each rule as a detector of its own: firings on ads and negatives, precision, coverage, false flags', () => {
+    const sut = evaluateDataset(items, classify, { prevalences: [0.01] });
+    expect(Object.keys(sut.byRule)).toEqual(['a.first', 'x.ad']);
+    // fired on posts 1, 2 (ads) and 4 (negative, a false flag); 3 ads and 3 negatives in the set
+    expect(sut.byRule['x.ad']).toEqual({
+      weight: null, fired: 3, firedOnAds: 2, firedOnNegatives: 1, falseFlags: 1, precision: 2 / 3, adCoverage: 2 / 3, negativeRate: 1 / 3,
+      precisionAtPrevalence: { prevalence: 0.01, precision: expect.closeTo(0.02 / 1.01, 12) },
+    });
+    const withWeights = evaluateDataset([item('9', 'AD x', 'not_smuggling')], (t) => ({ ...classify(t), hits: [{ ruleId: 'neg.rule', weight: -2 }] }));
+    expect(withWeights.byRule['neg.rule']).toMatchObject({ weight: -2, fired: 1, firedOnAds: 0, precision: 0, adCoverage: null, negativeRate: 1 });
+    expect(formatEvaluation(withWeights)).toMatch(/^neg\.rule\s+-2\s+1\s+0\s+1\s+1\s+0\.000\s+—\s+1\.000/m);
+  });
+
   it('is plain JSON and renders undefined values as "—"', () => {
     const sut = evaluateDataset(items, classify);
     expect(JSON.parse(JSON.stringify(sut))).toEqual(sut);

@@ -37,7 +37,8 @@ export interface DetectionLike {
   flagged: boolean;
   /** 0..1 */
   score: number;
-  hits: ReadonlyArray<{ ruleId: string }>;
+  /** `weight` (when given) is reported per rule: negative-context rules have weight < 0 and are meant to fire on negatives */
+  hits: ReadonlyArray<{ ruleId: string; weight?: number }>;
   /** detected language; used when the item has no `lang` */
   language?: { code: string } | null;
   rulesetVersion?: string | null;
@@ -104,8 +105,30 @@ export interface EvaluationReport {
     datasetFlagsPer10k: number | null;
     atPrevalence: WorkloadAtPrevalence[];
   };
+  /** per rule that fired at least once, keyed by rule id (sorted): see {@link RuleMetrics} */
+  byRule: Record<string, RuleMetrics>;
   /** false flags and missed ads, in input order */
   errors: Misclassification[];
+}
+
+/**
+ * How one rule behaves on the labelled set, read as a detector of its own ("the rule fired" = predicted ad):
+ * `precision` = ads among the posts it fired on; `adCoverage` = share of all ads it fired on (its recall);
+ * `negativeRate` = share of all negatives it fired on (its FPR); `precisionAtPrevalence` = the same Bayes formula
+ * as the overall figure, at the first stated prevalence. `falseFlags` = false flags it took part in. Ratios with a
+ * zero denominator are null.
+ */
+export interface RuleMetrics {
+  /** the rule's weight as reported by the detector, or null */
+  weight: number | null;
+  fired: number;
+  firedOnAds: number;
+  firedOnNegatives: number;
+  falseFlags: number;
+  precision: number | null;
+  adCoverage: number | null;
+  negativeRate: number | null;
+  precisionAtPrevalence: { prevalence: number; precision: number | null } | null;
 }
 
 /**
@@ -162,6 +185,7 @@ export class EvaluationAccumulator {
   private readonly byLang = new Map<string, ConfusionMatrix>();
   private readonly byKind = new Map<string, ConfusionMatrix>();
   private readonly errors: Misclassification[] = [];
+  private readonly byRule = new Map<string, { weight: number | null; fired: number; ads: number; negatives: number; falseFlags: number }>();
   private readonly prevalences: number[];
   private readonly minNegatives: number;
   private versions: { ruleset: string | null; model: string | null; pipeline: string | null } | null = null;
@@ -190,6 +214,16 @@ export class EvaluationAccumulator {
     const lang = item.lang || d.language?.code || UNSPECIFIED;
     const kind = item.kind || UNSPECIFIED;
     for (const m of [this.overall, group(this.byLang, lang), group(this.byKind, kind)]) tally(m, isAd, d.flagged);
+    for (const [ruleId, weight] of new Map(d.hits.map((h) => [h.ruleId, h.weight ?? null]))) {
+      let r = this.byRule.get(ruleId);
+      if (!r) this.byRule.set(ruleId, (r = { weight, fired: 0, ads: 0, negatives: 0, falseFlags: 0 }));
+      r.fired++;
+      if (isAd) r.ads++;
+      else {
+        r.negatives++;
+        if (d.flagged) r.falseFlags++;
+      }
+    }
     if (isAd !== d.flagged) this.errors.push({ id: item.id, label: item.label, lang, kind, score: d.score, ruleIds: [...new Set(d.hits.map((h) => h.ruleId))].sort() });
   }
 
@@ -218,6 +252,18 @@ export class EvaluationAccumulator {
         datasetFlagsPer10k: overall.posts === 0 ? null : (10_000 * overall.flagged) / overall.posts,
         atPrevalence: this.prevalences.map((p) => workloadAtPrevalence(overall.recall, overall.fpr, p)),
       },
+      byRule: Object.fromEntries([...this.byRule.keys()].sort().map((id) => {
+        const r = this.byRule.get(id)!;
+        const adCoverage = ratio(r.ads, overall.ads);
+        const negativeRate = ratio(r.negatives, overall.negatives);
+        const p = this.prevalences[0];
+        const m: RuleMetrics = {
+          weight: r.weight, fired: r.fired, firedOnAds: r.ads, firedOnNegatives: r.negatives, falseFlags: r.falseFlags,
+          precision: ratio(r.ads, r.fired), adCoverage, negativeRate,
+          precisionAtPrevalence: p === undefined ? null : { prevalence: p, precision: precisionAtPrevalence(adCoverage, negativeRate, p) },
+        };
+        return [id, m];
+      })),
       errors: this.errors.map((e) => ({ ...e, ruleIds: [...e.ruleIds] })),
     };
   }

@@ -99,6 +99,17 @@ export function formatEvaluation(report: EvaluationReport, title?: string): stri
   ];
   out.push(...grid(['prevalence', 'precision', 'pessimistic', 'flags/10k posts', 'ads', 'false flags'], rows));
   out.push('(pessimistic: recall and FPR at the unfavourable ends of their 95% intervals)');
+  const rules = Object.entries(report.byRule);
+  if (rules.length > 0) {
+    const at = rules[0]![1].precisionAtPrevalence?.prevalence ?? null;
+    out.push('', `per rule (as a detector of its own: fired = predicted ad; most firings on negatives first; rules of weight < 0 mark negative context and are meant to fire on negatives)`);
+    out.push(...grid(
+      ['rule', 'weight', 'fired', 'on ads', 'on negatives', 'in false flags', 'precision', 'ad coverage', 'negative rate', `precision at ${at === null ? UNDEFINED_MARK : pct(at)}`],
+      rules
+        .sort(([a, x], [b, y]) => y.firedOnNegatives - x.firedOnNegatives || y.fired - x.fired || (a < b ? -1 : 1))
+        .map(([id, r]) => [id, r.weight === null ? UNDEFINED_MARK : String(r.weight), String(r.fired), String(r.firedOnAds), String(r.firedOnNegatives), String(r.falseFlags), r3(r.precision), r3(r.adCoverage), r3(r.negativeRate), r3(r.precisionAtPrevalence?.precision ?? null)]),
+    ));
+  }
   if (report.errors.length > 0) {
     out.push('', 'errors');
     for (const e of report.errors) {
