@@ -10,7 +10,8 @@ import { parseOrThrow } from '../common/validate';
 import { storedText } from '../common/stored-text';
 import { DETECTOR, RULESET_DETECTORS, type LoadedDetector } from '../detection/detector.provider';
 import { PrismaService } from '../prisma/prisma.service';
-import { VERSION } from '../rulesets/rulesets.controller';
+import { truncateChanges, VERSION } from '../rulesets/rulesets.controller';
+import { compareVerdicts, verdictOf, type CompareRow } from './domain/compare';
 import type { RulesetDetectors } from '../rulesets/ruleset-store';
 import { DuplicateIds, hasText, LANG_CODE, LANG_CODE_MESSAGE } from './domain/dataset';
 import { EvaluationAccumulator } from './domain/evaluate';
@@ -35,6 +36,8 @@ const Body_ = z.strictObject({
     });
   }),
   rulesetVersion: VERSION.optional(),
+  /** Also score the set with this version and compare verdicts (a = compareWith, b = rulesetVersion). */
+  compareWith: VERSION.optional(),
   prevalences: z.array(z.number()).min(1).max(10).optional(),
   failUnder: storedText().max(500).optional(),
 });
@@ -43,6 +46,8 @@ const Body_ = z.strictObject({
  * Evaluations over the API (analysts): a labelled set in the body, scored by the live ruleset or a stored
  * version, with the live model and thresholds. The report is the same as `cli evaluate --json`. The posts
  * are not stored; the audit event records the dataset's SHA-256, its size, the versions and the figures.
+ * With `compareWith`, the same set is also scored by that version and the verdicts compared (metric deltas and
+ * every post whose verdict changes, with the rules that changed it), audited as a comparison.
  */
 @Controller('v1/evaluations')
 export class EvaluationsController {
@@ -62,13 +67,21 @@ export class EvaluationsController {
     const version = b.rulesetVersion ?? this.loaded.rulesetVersion;
     const d = await this.detectors.get(this.prisma, version);
     if (!d) throw new DomainError('RULESET.NOT_FOUND', 'not_found', `rulesetVersion: ${version} is not stored; propose it first`);
+    const base = b.compareWith === undefined ? null : await this.detectors.get(this.prisma, b.compareWith);
+    if (b.compareWith !== undefined && !base) throw new DomainError('RULESET.NOT_FOUND', 'not_found', `compareWith: ${b.compareWith} is not stored; propose it first`);
     const acc = new EvaluationAccumulator({ prevalences: b.prevalences });
+    const rows: CompareRow[] = [];
     for (let i = 0; i < b.posts.length; i++) {
       const p = b.posts[i]!;
-      acc.add(p, d.detector.classify(p.text));
+      const det = d.detector.classify(p.text);
+      acc.add(p, det);
+      if (base) rows.push({ id: p.id, lang: p.lang ?? det.language.code, kind: p.kind ?? null, label: p.label, a: verdictOf(base.detector.classify(p.text)), b: verdictOf(det) });
       if (i % 250 === 249) await yieldToLoop(); // keep the API answering other requests during a large set
     }
     const report = acc.report();
+    const comparison = base
+      ? truncateChanges(compareVerdicts(rows, { a: { label: 'compareWith', rulesetVersion: base.version, modelVersion: base.modelVersion }, b: { label: 'evaluated', rulesetVersion: version, modelVersion: d.modelVersion } }), 500)
+      : null;
     const failures = gate ? checkFailUnder(report, gate) : [];
     const datasetSha256 = createHash('sha256').update(JSON.stringify(b.posts)).digest('hex');
     await this.audit.appendAlone([{
@@ -78,7 +91,10 @@ export class EvaluationsController {
         precision: report.overall.precision, recall: report.overall.recall, f1: report.overall.f1, fpr: report.overall.fpr,
         fprRatio: report.fairness.maxRatio ?? null, failUnder: b.failUnder ?? null, failed: failures.map((f) => f.name),
       },
-    }]);
-    return { ...report, datasetSha256, failUnder: gate ? { spec: b.failUnder, passed: failures.length === 0, failures } : null };
+    }, ...(comparison ? [{
+      ...auditActor(req.ctx!), action: 'comparison', outcome: 'success' as const, resourceType: 'ruleset', resourceId: version, rulesetVersion: version, modelVersion: d.modelVersion,
+      details: { kind: 'dataset', datasetSha256, against: comparison.a.rulesetVersion, posts: comparison.rows, changed: comparison.changesTotal, f1Delta: comparison.labelledMetrics.delta.f1 },
+    }] : [])]);
+    return { ...report, datasetSha256, failUnder: gate ? { spec: b.failUnder, passed: failures.length === 0, failures } : null, comparison };
   }
 }

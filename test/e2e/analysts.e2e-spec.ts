@@ -185,12 +185,18 @@ describe("analysts' toolchain", () => {
     const cand = await request(server()).post('/v1/evaluations').set(as(analyst)).send({ posts: set, rulesetVersion: candidate, failUnder: 'recall=0.5' }).expect(200);
     expect(cand.body.overall.recall).toBe(0);
     expect(cand.body.failUnder).toMatchObject({ passed: false });
+    const cmp = await request(server()).post('/v1/evaluations').set(as(analyst)).send({ posts: set, rulesetVersion: candidate, compareWith: live }).expect(200);
+    expect(cmp.body.comparison).toMatchObject({ rows: 10, aOnly: 5, bOnly: 0, changesTotal: 5 });
+    expect(cmp.body.comparison.labelledMetrics.delta.recall).toBe(-1);
+    expect(cmp.body.comparison.changes[0]).toMatchObject({ direction: 'a_only', correct: 'a' });
+    await request(server()).post('/v1/evaluations').set(as(analyst)).send({ posts: set, compareWith: 'd'.repeat(64) }).expect(404);
     await request(server()).post('/v1/evaluations').set(as(analyst)).send({ posts: set, failUnder: 'f2=0.9' }).expect(400);
     const badLabel = await request(server()).post('/v1/evaluations').set(as(analyst)).send({ posts: [{ id: 1, text: 'x', label: 'ad' }] }).expect(400);
     expect(badLabel.body.message).toContain('posts[0].label');
     await request(server()).post('/v1/evaluations').set(as(reviewer)).send({ posts: set }).expect(403);
     const ev = await prisma.auditEvent.findMany({ where: { action: 'evaluation' }, orderBy: { seq: 'asc' } });
-    expect(ev.map((e) => e.rulesetVersion)).toEqual([live, candidate]);
+    expect(ev.map((e) => e.rulesetVersion)).toEqual([live, candidate, candidate]);
+    expect(await prisma.auditEvent.count({ where: { action: 'comparison', rulesetVersion: candidate, resourceType: 'ruleset' } })).toBeGreaterThanOrEqual(1);
     expect((ev[0]!.details as { datasetSha256: string }).datasetSha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
