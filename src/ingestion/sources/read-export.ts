@@ -5,7 +5,8 @@
  * pages and Reddit listings, which are held one page at a time.
  */
 import { pipeline, type Readable } from 'node:stream';
-import { badUtf8Offset, readCsv, readJsonDocument, readLines, ScriptPrefixStripper, Utf8Guard } from './readers';
+import { readCsv } from './csv-reader';
+import { badUtf8Offset, readJsonDocument, readLines, ScriptPrefixStripper, Utf8Guard } from './readers';
 import { detectFormat, jsonLayout, type Layout } from './domain/detect';
 import { mapMastodonValue } from './domain/mastodon';
 import { mapRedditValue } from './domain/reddit';
