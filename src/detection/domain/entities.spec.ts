@@ -87,6 +87,35 @@ describe('prices', () => {
     });
   });
 
+  describe('route-language currencies, thousand words, lakh and money emoji, with offsets into the original', () => {
+    it.each([
+      ['بیه ۱۵۰۰ ډالر', '۱۵۰۰ ډالر', 1500, 'USD'],
+      ['قیمت ۲۰۰۰ دالر', '۲۰۰۰ دالر', 2000, 'USD'],
+      ['خرچہ ۱۲ لاکھ روپے', '۱۲ لاکھ روپے', 1_200_000, 'PKR'],
+      ['صرف 8 لاکھ، رابطہ', '8 لاکھ', 800_000, 'PKR'],
+      ['15 lakh only', '15 lakh', 1_500_000, 'PKR'],
+      ['taman 30000 dh', '30000 dh', 30_000, 'MAD'],
+      ['18 mijë paund', '18 mijë paund', 18_000, 'GBP'],
+      ['solo 18 mila euro', '18 mila euro', 18_000, 'EUR'],
+      ['40 شخص فقط، 💶 ٣٠٠٠، 📞', '💶 ٣٠٠٠', 3000, 'EUR'],
+      ['ځای شته، 💵 ۱۸۰۰', '💵 ۱۸۰۰', 1800, 'USD'],
+      ['only 2500 💷 each', '2500 💷', 2500, 'GBP'],
+      ['💰 4000', '💰 4000', 4000, 'XXX'],
+    ])('%s', (text, span, amount, currency) => {
+      const [p] = entities(text).prices;
+      expect(p).toMatchObject({ text: span, amount, currency });
+      expect(text.slice(p?.start, p?.end)).toBe(span);
+    });
+
+    it('does not read the plain word "money" as a currency', () => {
+      expect(entities('we have no money 3000 people wait').prices).toEqual([]);
+    });
+
+    it('does not take a lakh amount that already has a currency twice', () => {
+      expect(entities('12 lakh rupees').prices).toHaveLength(1);
+    });
+  });
+
   it('ignores numbers without a currency', () => {
     expect(entities('2500 people crossed').prices).toEqual([]);
   });
@@ -106,8 +135,29 @@ describe('messengers', () => {
     ['prix en MP', 'dm', null],
     ['التواصل على الخاص', 'dm', null],
     ['Viber +90 555 000 00 00', 'viber', '+90 555 000 00 00'],
+    ['واټساپ ۰۷۷۰۰۹۰۰۲۹۱', 'whatsapp', '07700900291'],
+    ['ټیلیګرام کې پیغام راکړئ', 'telegram', null],
+    ['واٹس ایپ 07700900518', 'whatsapp', '07700900518'],
+    ['پەیوەندی بکەن واتسئاپ', 'whatsapp', null],
+    ['🚤🇬🇷 تێلێگرام', 'telegram', null],
+    ['ብዋትስኣፕ ተወከሱ', 'whatsapp', null],
+    ['ቴሌግራም ላይ መልዕክት ይላኩ', 'telegram', null],
+    ['nur ernsthafte Anfragen per DM', 'dm', null],
+    ['Mesazh në inbox', 'dm', null],
+    ['ailelere indirim, DM', 'dm', null],
   ])('%s', (text, service, handle) => {
     expect(entities(text).messengers[0]).toMatchObject({ service, handle });
+  });
+
+  it('maps a Pashto messenger name back to its original span', () => {
+    const text = 'پیسې وروسته. ټیلیګرام کې';
+    const [m] = entities(text).messengers;
+    expect(text.slice(m?.start, m?.end)).toBe('ټیلیګرام');
+  });
+
+  it('does not take "DM" inside a sentence or "inbox" as a noun mid-text for an invitation', () => {
+    expect(entities('my DM settings changed').messengers).toEqual([]);
+    expect(entities('the inbox is full today').messengers).toEqual([]);
   });
 
   it('does not take the ordinary word "signal" for the app', () => {
