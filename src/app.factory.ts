@@ -10,7 +10,11 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
-import { ENV, type Env } from './config/config.module';
+import { ENV, POLICIES, type Env, type PolicySet } from './config/config.module';
+import { AuditRepository } from './audit/audit.repository';
+import { earlyAuthentication } from './auth/early-authentication';
+import { PrincipalRepository } from './auth/principal.repository';
+import { PrismaService } from './prisma/prisma.service';
 import { MetricsService } from './metrics/metrics.service';
 
 type ReqWithId = Request & { requestId?: string };
@@ -30,6 +34,8 @@ export async function createApp(options: { logger?: boolean } = {}): Promise<Nes
     res.on('finish', () => end({ route: (req as { route?: { path?: string } }).route?.path ?? 'unmatched', status: String(res.statusCode) }));
     next();
   });
+  // No body is read for a request without a valid key: it gets the guard's 401, audited, before any 413.
+  app.use('/v1/ingest', earlyAuthentication(new PrincipalRepository(app.get(PrismaService)), app.get(AuditRepository), app.get<PolicySet>(POLICIES), 'ingest.submit'));
   // Ingest bodies are read raw so that bad UTF-8 and JSON errors can be reported with their position.
   app.use('/v1/ingest', express.raw({ type: () => true, limit: env.INGEST_MAX_BODY_BYTES }));
   // candidate rule files and labelled evaluation sets are larger than ordinary requests

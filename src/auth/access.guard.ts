@@ -25,6 +25,11 @@ function declared(req: AppRequest, name: string): string | null {
   return s;
 }
 
+/** Why a request with this key (or none) is not authenticated: the message of the 401. */
+export function unauthenticatedReason(key: string | null): string {
+  return key ? 'unknown or revoked API key' : 'no API key (Authorization: Bearer <key> or X-Api-Key)';
+}
+
 /** The 403 for a denied decision: its reason, determining policies and missing headers. */
 function forbidden(d: AccessDecision): DomainError {
   return new DomainError('AUTH.FORBIDDEN', 'forbidden', d.reason, { policyIds: d.policyIds, ...(d.missing.length ? { missing: d.missing } : {}) });
@@ -76,7 +81,7 @@ export class AccessGuard implements CanActivate {
     }
     const principal = key ? await this.principals.findByKey(key) : null;
     if (!principal) {
-      const reason = key ? 'unknown or revoked API key' : 'no API key (Authorization: Bearer <key> or X-Api-Key)';
+      const reason = unauthenticatedReason(key);
       await this.audit.appendAlone([{ ...base, action: action ?? 'unknown', outcome: 'deny', reason, resourceType: 'route', resourceId: route }]);
       throw new DomainError('AUTH.UNAUTHENTICATED', 'unauthenticated', reason);
     }

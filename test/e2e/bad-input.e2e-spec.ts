@@ -100,6 +100,16 @@ describe('bad input and access', () => {
     ]);
   });
 
+  it('answers an anonymous ingest with 401 before reading its body, even an oversized one, and audits it', async () => {
+    const server = api.getHttpServer();
+    const big = JSON.stringify({ provenance: PROVENANCE, posts: [{ text: 'x'.repeat(11 * 1024 * 1024) }] });
+    const res = await request(server).post('/v1/ingest/batches').set('Content-Type', 'application/json').set('X-Request-Id', 'anon-big-probe').send(big).catch((e: { response?: request.Response }) => e.response!);
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe('AUTH.UNAUTHENTICATED');
+    const denial = await prisma.auditEvent.findFirstOrThrow({ where: { requestId: 'anon-big-probe' } });
+    expect([denial.outcome, denial.action, denial.resourceId]).toEqual(['deny', 'ingest.submit', 'POST /v1/ingest/batches']);
+  });
+
   it('refuses a role the policy does not list (403, audited) and names a missing purpose', async () => {
     const analyst = await apiKey(prisma, 'analyst');
     const res = await request(api.getHttpServer()).get('/v1/flags').set('Authorization', `Bearer ${analyst}`).set('X-Purpose', 'review').set('X-Request-Id', 'analyst-probe').expect(403);
