@@ -22,6 +22,8 @@ import { FlaggingPolicySchema } from '../src/policy/domain/policy.schema';
 import { ensureDatabase } from '../src/prisma/database';
 import { applyMigrations } from '../src/prisma/schema-engine';
 import { recordRulesetVersion, RulesetDetectors } from '../src/rulesets/ruleset-store';
+import { backtestVerdictRows } from '../src/rulesets/verdict-rows';
+import { compareVerdicts } from '../src/evaluation/domain/compare';
 
 const ROOT = join(__dirname, '..');
 const DB = 'smugwatch_bench_backtest';
@@ -109,11 +111,25 @@ async function main(): Promise<void> {
     });
     bar?.stop();
     const flagged = await prisma.backtestResult.count({ where: { backtestId: b.id, flagged: true } });
+    // The report: give every post a live classification (as a worker would have), then time the report's rows and comparison.
+    const db2 = new pg.Client({ connectionString: url });
+    await db2.connect();
+    await db2.query(`INSERT INTO classification (id, post_id, score, label, explanation, ruleset_version, model_version, policy_version, flag_threshold, worker_id, flagged, band)
+      SELECT gen_random_uuid(), r.post_id, r.score, CASE WHEN r.flagged THEN 'smuggling_ad' ELSE 'not_smuggling' END,
+             jsonb_build_object('hits', (SELECT coalesce(jsonb_agg(jsonb_build_object('ruleId', id, 'spans', '[]'::jsonb)), '[]'::jsonb) FROM unnest(r.rule_ids) id)),
+             'live', $2, 'bench', 0.6, 'bench', r.flagged, r.band
+      FROM backtest_result r WHERE r.backtest_id = $1::uuid`, [b.id, model.version]);
+    await db2.end();
+    const tr = performance.now();
+    const { rows } = await backtestVerdictRows(prisma, b.id);
+    const report = compareVerdicts(rows);
+    const reportMs = performance.now() - tr;
     const rss = process.resourceUsage().maxRSS / 1024;
     console.log(`posts stored:        ${n.toLocaleString('en')} (seeded in ${(seeded / 1000).toFixed(1)} s)`);
     console.log(`backtest:            ${r.status}, ${r.processed.toLocaleString('en')} posts scored, ${flagged.toLocaleString('en')} flagged, chunks of ${chunk}`);
     console.log(`time:                ${(r.elapsedMs / 1000).toFixed(1)} s`);
     console.log(`throughput:          ${Math.round((r.scoredNow * 1000) / r.elapsedMs).toLocaleString('en')} posts/s (scoring and writing results, one process)`);
+    console.log(`report:              ${report.rows.toLocaleString('en')} posts compared with their live verdicts in ${(reportMs / 1000).toFixed(1)} s`);
     console.log(`peak RSS:            ${rss.toFixed(0)} MiB (RSS after seeding ${rssAfterSeeding.toFixed(0)} MiB, at the end ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB)`);
   } finally {
     await prisma.$disconnect();

@@ -24,7 +24,7 @@ const COMMANDS: Record<string, { run: (o: cmd.Opts) => Promise<void>; usage: str
   'policy:test': { run: policy.policyTest, usage: 'policy:test [--json]', help: 'run policies/tests/*.yaml against the access policy' },
   'rules:check': { run: cmd.rulesCheck, usage: 'rules:check [--json]', help: 'validate policy and rule files; print their versions' },
   'audit:verify': { run: audit.auditVerify, usage: 'audit:verify [--public-key <pem>] [--checkpoints <file>] [--json]', help: 'recompute the audit chain from the database and hold it to the checkpoints (exit 3 when broken)' },
-  'audit:export': { run: audit.auditExport, usage: 'audit:export --out <file> [--json]', help: 'write the audit log and its checkpoints as NDJSON' },
+  'audit:export': { run: audit.auditExport, usage: 'audit:export --out <file> [--recipient <who>] [--json]', help: 'write the audit log and its checkpoints as NDJSON (recorded as a disclosure to --recipient)' },
   'audit:verify-export': { run: audit.auditVerifyExport, usage: 'audit:verify-export <file> --public-key <pem> [--checkpoints <file>] [--json]', help: 'verify an export offline with only the public key (exit 3 when broken, truncated or not an audit export)' },
   'audit:checkpoint': { run: audit.auditCheckpoint, usage: 'audit:checkpoint [--json]', help: 'sign the current head of the audit chain' },
   'evidence:verify': { run: evidence.evidenceVerify, usage: 'evidence:verify <package.json> --public-key <pem> [--json]', help: 'verify an evidence package offline (exit 3 when it fails)' },
@@ -114,7 +114,7 @@ async function main(argv: string[]): Promise<number> {
     args: rest,
     allowPositionals: true,
     strict: true,
-    options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, name: { type: 'string' }, role: { type: 'string' }, unit: { type: 'string' }, out: { type: 'string' }, dataset: { type: 'string' }, 'public-key': { type: 'string' }, checkpoints: { type: 'string' }, now: { type: 'string' }, ...IMPORT_OPTIONS, ...evaluation.EVALUATION_OPTIONS, ...REPORT_OPTIONS },
+    options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, name: { type: 'string' }, role: { type: 'string' }, unit: { type: 'string' }, out: { type: 'string' }, dataset: { type: 'string' }, 'public-key': { type: 'string' }, checkpoints: { type: 'string' }, now: { type: 'string' }, recipient: { type: 'string' }, ...IMPORT_OPTIONS, ...evaluation.EVALUATION_OPTIONS, ...REPORT_OPTIONS },
   });
   // The import command's API key may come from the environment (read here, in the entrypoint).
   if (name === 'import' && values.key === undefined && process.env.SMUGWATCH_API_KEY) values.key = process.env.SMUGWATCH_API_KEY;

@@ -3,7 +3,9 @@
  * with only the public key), export it, take a signed checkpoint, create a signing key pair.
  */
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { exportAuditLog, verifyAuditLog } from '../audit/audit-reader';
+import { appendAuditEvents } from '../audit/audit-writer';
 import { takeCheckpoint } from '../audit/checkpoints';
 import type { Checkpoint, LogVerdict } from '../audit/domain/checkpoint';
 import { ExportFormatError, verifyExportFile } from '../audit/export-verify';
@@ -94,6 +96,11 @@ export async function auditExport(o: Opts): Promise<void> {
   const prisma = await connectPrisma(env.DATABASE_URL, pgRoleOptions(env));
   let lines = 0;
   try {
+    // the export is a disclosure of the whole log, recorded before it is read, as the API's export is
+    await prisma.$transaction((tx) => appendAuditEvents(tx, [{
+      actorId: 'cli', actorRole: 'operator', action: 'disclosure', outcome: 'success', resourceType: 'audit_log',
+      recipients: [str(o, 'recipient') ?? 'operator (command line export)'], details: { format: 'smugwatch-audit-export/1', via: 'cli', file: basename(out) },
+    }]));
     for await (const line of exportAuditLog(prisma, key.publicPem, new Date())) {
       lines++;
       await file.write(`${line}\n`);

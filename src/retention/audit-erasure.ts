@@ -81,7 +81,7 @@ export async function eraseExpiredAuditEvents(
     };
     const [event] = await appendAuditEvents(tx, [{
       ...opts.actor, action: 'erasure', outcome: 'success', resourceType: 'audit_events', details: { ...details, heldCases: opts.heldCases.length },
-    }], opts.now);
+    }]); // the real time: `now` moves the cutoff only, never the log's clock
     return { count: details.count, firstSeq: details.firstSeq, lastSeq: details.lastSeq, anchorCheckpoint: details.anchorCheckpoint, recordedAtSeq: event!.seq };
   }, { timeout: 300_000, maxWait: 30_000 });
 }

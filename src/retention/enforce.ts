@@ -49,6 +49,7 @@ export async function enforceRetention(
 ): Promise<RetentionResult> {
   const held = policy.legalHolds.filter((h) => !h.until || Date.parse(h.until) >= now.getTime()).map((h) => h.caseReference);
   const before = (days: number) => new Date(now.getTime() - days * DAY);
+  const simulated = Math.abs(now.getTime() - Date.now()) > 60_000; // a fake clock (retention:run --now): said in each event
   const notHeld = { batch: { OR: [{ caseReference: null }, { caseReference: { notIn: held } }] } };
 
   const content = await prisma.$transaction(async (tx) => {
@@ -83,8 +84,8 @@ export async function enforceRetention(
       ['evidence_package_records', packages, policy.evidencePackagesDays],
     ];
     await appendAuditEvents(tx, kinds.filter(([, n]) => n > 0).map(([kind, count, days]) => ({
-      ...actor, action: 'erasure', outcome: 'success', resourceType: kind, details: { ledOperation: 'erasure', kind, count, olderThanDays: days || null, heldCases: held.length },
-    })), now);
+      ...actor, action: 'erasure', outcome: 'success', resourceType: kind, details: { ledOperation: 'erasure', kind, count, olderThanDays: days || null, heldCases: held.length, ...(simulated ? { simulatedNow: now.toISOString() } : {}) },
+    }))); // stamped with the real time: a simulated `now` moves the cutoffs only, never the log's clock
     return { unflaggedPostsDeleted: unflagged.length, dismissedPostsErased: dismissed, confirmedPostsErased: confirmed, identitiesDeleted: identities, evidencePackagesDeleted: packages, heldCases: held };
   }, { timeout: 300_000, maxWait: 30_000 });
   const auditErasure = opts.auditPublicKey

@@ -22,17 +22,23 @@ interface RawRow {
   flag_status: string | null;
 }
 
-const LIVE_JOIN = `
-  JOIN post p ON p.id = x.post_id
-  LEFT JOIN LATERAL (
-    SELECT c.id, c.score, c.flagged,
-      ARRAY(SELECT h->>'ruleId' FROM jsonb_array_elements(CASE WHEN jsonb_typeof(c.explanation->'hits') = 'array' THEN c.explanation->'hits' ELSE '[]'::jsonb END) h) AS rules
-    FROM classification c WHERE c.post_id = x.post_id ORDER BY c.created_at, c.id LIMIT 1
-  ) c ON true
-  LEFT JOIN flag f ON f.classification_id = c.id`;
+/**
+ * The live verdict of each post in `x` (its first classification), found with one DISTINCT ON over the
+ * posts of the set: a plan that stays a hash join whatever the table statistics say (a per-row LATERAL
+ * lookup degenerated into repeated scans on a freshly loaded database).
+ */
+const LIVE = `live AS (
+    SELECT DISTINCT ON (c.post_id) c.post_id, c.id, c.score, c.flagged, c.explanation->'hits' AS hits
+    FROM classification c WHERE c.post_id IN (SELECT post_id FROM x)
+    ORDER BY c.post_id, c.created_at, c.id)`;
 
-const COLUMNS = `x.post_id::text AS id, p.language AS lang, c.score AS a_score, c.flagged AS a_flagged, c.rules AS a_rules,
-  x.score AS b_score, x.flagged AS b_flagged, x.rule_ids AS b_rules, f.status::text AS flag_status`;
+const SELECT_ROWS = `SELECT x.post_id::text AS id, p.language AS lang, live.score AS a_score, live.flagged AS a_flagged,
+    ARRAY(SELECT h->>'ruleId' FROM jsonb_array_elements(CASE WHEN jsonb_typeof(live.hits) = 'array' THEN live.hits ELSE '[]'::jsonb END) h) AS a_rules,
+    x.score AS b_score, x.flagged AS b_flagged, x.rule_ids AS b_rules, f.status::text AS flag_status
+  FROM x JOIN post p ON p.id = x.post_id
+  LEFT JOIN live ON live.post_id = x.post_id
+  LEFT JOIN flag f ON f.classification_id = live.id
+  ORDER BY x.post_id`;
 
 function toRows(raw: RawRow[]): { rows: VerdictRow[]; withoutLive: number } {
   const rows: VerdictRow[] = [];
@@ -56,8 +62,8 @@ function toRows(raw: RawRow[]): { rows: VerdictRow[]; withoutLive: number } {
 /** Shadow verdicts of `version` recorded in [from, to), each next to the live one. */
 export async function shadowVerdictRows(db: PrismaClient, version: string, from: Date, to: Date): Promise<{ rows: VerdictRow[]; withoutLive: number }> {
   const raw = await db.$queryRawUnsafe<RawRow[]>(
-    `SELECT ${COLUMNS} FROM shadow_classification x ${LIVE_JOIN}
-     WHERE x.ruleset_version = $1 AND x.created_at >= $2 AND x.created_at < $3 ORDER BY x.post_id`,
+    `WITH x AS (SELECT post_id, score, flagged, rule_ids FROM shadow_classification WHERE ruleset_version = $1 AND created_at >= $2 AND created_at < $3), ${LIVE}
+     ${SELECT_ROWS}`,
     version, from, to,
   );
   return toRows(raw);
@@ -65,6 +71,6 @@ export async function shadowVerdictRows(db: PrismaClient, version: string, from:
 
 /** Every result of backtest `id`, each next to the live verdict. */
 export async function backtestVerdictRows(db: PrismaClient, id: string): Promise<{ rows: VerdictRow[]; withoutLive: number }> {
-  const raw = await db.$queryRawUnsafe<RawRow[]>(`SELECT ${COLUMNS} FROM backtest_result x ${LIVE_JOIN} WHERE x.backtest_id = $1::uuid ORDER BY x.post_id`, id);
+  const raw = await db.$queryRawUnsafe<RawRow[]>(`WITH x AS (SELECT post_id, score, flagged, rule_ids FROM backtest_result WHERE backtest_id = $1::uuid), ${LIVE} ${SELECT_ROWS}`, id);
   return toRows(raw);
 }

@@ -208,6 +208,16 @@ describe('tamper-evident audit log', () => {
     expect(bad.body.message).toMatch(/^from: expected an ISO 8601 date/);
   });
 
+  it('records an export from the command line as a disclosure, as the API export is', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'audit-cli-export-')), 'log.ndjson');
+    const r = tsx([join(ROOT, 'src', 'cli.ts'), 'audit:export', '--out', out, '--recipient', 'Oversight body X']);
+    expect(r.status).toBe(0);
+    const d = await prisma.auditEvent.findFirstOrThrow({ where: { action: 'disclosure', actorId: 'cli' }, orderBy: { seq: 'desc' } });
+    expect(d).toMatchObject({ resourceType: 'audit_log', recipients: ['Oversight body X'] });
+    expect(d.details).toMatchObject({ via: 'cli', file: 'log.ndjson' });
+    expect(readFileSync(out, 'utf8')).toContain(`"seq":${d.seq}`); // recorded before the log was read: the export holds it
+  });
+
   it('refuses to start when a policy file has a type error, naming file and line', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bad-policies-'));
     cpSync(join(ROOT, 'policies'), dir, { recursive: true });

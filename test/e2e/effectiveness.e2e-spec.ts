@@ -166,11 +166,11 @@ describe('effectiveness report', () => {
     expect(row(res.body.rows, '2019-W07', 'eng')).toMatchObject({ periodStart: '2019-02-11', postsClassified: 10, flags: 4, precision: 0.5, flagRate: 0.4, previousFlagRate: null, flagRateDrift: null });
   });
 
-  it('is for analysts, auditors and supervisors, not reviewers', async () => {
+  it('is for analysts and auditors, not reviewers or supervisors (it spans every unit)', async () => {
     await get(reviewer, { from: '2019-02-01', to: '2019-04-01' }).expect(403);
     await get(analyst, { from: '2019-02-01', to: '2019-04-01' }).expect(200);
     await get(await apiKey(prisma, 'auditor', 'oversight-body'), { from: '2019-02-01', to: '2019-04-01' }).expect(200);
-    await get(await apiKey(prisma, 'supervisor', unit), { from: '2019-02-01', to: '2019-04-01' }).expect(200);
+    await get(await apiKey(prisma, 'supervisor', unit), { from: '2019-02-01', to: '2019-04-01' }).expect(403);
   });
 
   it('answers 400 naming the bad parameter', async () => {

@@ -78,6 +78,9 @@ describe('retention with a fake clock', () => {
     const events = await prisma.auditEvent.findMany({ where: { action: 'erasure' }, orderBy: { seq: 'asc' } });
     expect(events.map((e) => e.resourceType)).toEqual(expect.arrayContaining(['unflagged_posts', 'dismissed_flag_content']));
     for (const e of events) expect(JSON.stringify(e.details)).not.toMatch(/Boat|Warning|fake_/);
+    // a fake clock moves the cutoffs, never the log's clock: the events carry the real time and say it was simulated
+    for (const e of events) expect(Math.abs(e.occurredAt.getTime() - Date.now())).toBeLessThan(5 * 60_000);
+    expect((events.at(-1)!.details as { simulatedNow?: string }).simulatedNow).toBe(new Date(now + 200 * DAY).toISOString());
   });
 });
 
