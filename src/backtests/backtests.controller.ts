@@ -88,6 +88,7 @@ export class BacktestsController {
 
   /** Cancels a queued or running backtest; the worker stops after its current chunk. Results so far are kept. */
   @Post(':id/cancel')
+  @HttpCode(200)
   @Access('backtests.cancel')
   async cancel(@Param('id') id: string, @Req() req: AppRequest) {
     return this.transition(id, ['queued', 'running'], 'cancelled', 'backtest.cancel', req);
@@ -108,7 +109,10 @@ export class BacktestsController {
     const ctx = req.ctx!;
     return this.prisma.$transaction(async (tx) => {
       const r = await tx.backtest.updateMany({ where: { id: b.id, status: { in: from } }, data: { status: to, ...(to === 'cancelled' ? { finishedAt: new Date() } : { finishedAt: null, error: null }) } });
-      if (r.count === 0) throw new DomainError('BACKTEST.STATE', 'conflict', `backtest ${b.id} is ${b.status}; ${action.split('.')[1]} applies to ${from.join(' or ')} backtests`);
+      if (r.count === 0) {
+        const now = (await tx.backtest.findUnique({ where: { id: b.id }, select: { status: true } }))?.status ?? b.status; // another request may have just moved it
+        throw new DomainError('BACKTEST.STATE', 'conflict', `backtest ${b.id} is ${now}; ${action.split('.')[1]} applies to ${from.join(' or ')} backtests`);
+      }
       await this.audit.append(tx, [{
         ...auditActor(ctx), action, outcome: 'success', resourceType: 'backtest', resourceId: b.id, rulesetVersion: b.rulesetVersion, modelVersion: b.modelVersion,
         details: { processed: b.processed, total: b.total, previousStatus: b.status },

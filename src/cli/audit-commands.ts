@@ -46,7 +46,13 @@ function readKeptCheckpoints(path: string | undefined): Checkpoint[] | undefined
   const items: unknown[] = Array.isArray(parsed) ? parsed : lines.flatMap((l, i) => (l.trim() ? [parse(l, i + 1)] : []));
   const bad = items.findIndex((x) => x === null || typeof x !== 'object' || Array.isArray(x));
   if (bad >= 0) throw new CliError(`--checkpoints ${path}: checkpoint ${bad + 1} is not a JSON object`, 2);
-  return items.filter((x) => (x as { type?: string }).type === undefined || (x as { type?: string }).type === 'checkpoint').map((x) => {
+  const kept = items.filter((x) => (x as { type?: string }).type === undefined || (x as { type?: string }).type === 'checkpoint');
+  const shapeless = kept.findIndex((x) => {
+    const c = x as Record<string, unknown>;
+    return typeof c.seq !== 'number' || typeof c.headHash !== 'string' || typeof c.signature !== 'string' || typeof c.signedAt !== 'string';
+  });
+  if (shapeless >= 0) throw new CliError(`--checkpoints ${path}: checkpoint ${shapeless + 1} is not a checkpoint (it needs seq, headHash, signedAt and signature, as audit:export writes them)`, 2);
+  return kept.map((x) => {
     const { type: _t, ...c } = x as Record<string, unknown>;
     return c as unknown as Checkpoint;
   });

@@ -160,7 +160,7 @@ describe("analysts' toolchain", () => {
       chunk: 3,
       actor: { actorId: 'test', actorRole: 'system' },
       onProgress: async () => {
-        await request(server()).post(`/v1/backtests/${b.id}/cancel`).set(as(analyst)).expect(201);
+        await request(server()).post(`/v1/backtests/${b.id}/cancel`).set(as(analyst)).expect(200);
       },
     });
     expect(first).toMatchObject({ status: 'cancelled', processed: 3, total: 8 });

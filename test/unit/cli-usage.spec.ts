@@ -45,6 +45,7 @@ describe('CLI usage', () => {
     ['a negative number read as an option', ['evaluate', '--dataset', posts, '--min-negatives', '-1'], /min-negatives/],
     ['an unknown option', ['classify', posts, '--nope'], /--nope/],
     ['an unreadable public key file', ['evidence:verify', posts, '--public-key', join(dir, 'none.pem')], /^error: --public-key: cannot read the public key/],
+    ['a kept-checkpoints file whose objects are not checkpoints', ['audit:verify-export', posts, '--public-key', publicKeyFile, '--checkpoints', posts], /^error: --checkpoints .*: checkpoint 1 is not a checkpoint/],
     ['an unreadable kept-checkpoints file', ['audit:verify-export', posts, '--public-key', publicKeyFile, '--checkpoints', join(dir, 'none.ndjson')], /^error: --checkpoints .*: cannot read/],
   ])('exits 2 for %s', (_what, args, pattern) => {
     const r = cli(...args);
@@ -80,4 +81,14 @@ describe('audit:verify-export refuses files that are not audit exports (exit 3, 
     expect((e as CliError).exitCode).toBe(3);
     expect((e as CliError).message).toMatch(pattern);
   });
+});
+
+describe('evidence:verify on files that are not packages', () => {
+  it.each([['null', 'null'], ['an array', '[]'], ['a number', '7']])('%s: exit 3, "not an evidence package"', (_what, content) => {
+    const f = join(dir, `pkg-${Math.random().toString(36).slice(2)}.json`);
+    writeFileSync(f, content);
+    const r = cli('evidence:verify', f, '--public-key', publicKeyFile);
+    expect(r.status).toBe(3);
+    expectOneLine(r.stderr, /not an evidence package/);
+  }, 60_000);
 });

@@ -51,7 +51,7 @@ export type PackageVerdict =
 
 /** Verifies a package against the signer's public key (see the module comment for what is checked). */
 export function verifyPackage(pkg: EvidencePackageFile, publicKey: KeyObject): PackageVerdict {
-  const m = pkg.manifest;
+  const m = pkg !== null && typeof pkg === 'object' ? pkg.manifest : undefined;
   if (!m || m.format !== 'smugwatch-evidence/1' || !Array.isArray(m.files)) return { ok: false, problem: 'not an evidence package (manifest missing or of another format)' };
   if (m.keyId !== keyIdOf(publicKey)) return { ok: false, problem: 'signed by another key than the one given' };
   let valid = false;
