@@ -27,6 +27,13 @@ describe('parseRuleset', () => {
     expect(rs.version).toMatch(/^[0-9a-f]{64}$/u);
   });
 
+  it('refuses near.tags that no rule carries and no entity kind names (the rule could never fire), with file and line', () => {
+    const near = (tags: string) => GOOD.replace('    tags: [offer]\n', `    tags: [offer]\n    near: { tags: [${tags}], within: 40 }\n`);
+    const e = errorOf(() => parseRuleset([{ path: 'n.yaml', content: near('nosuchtag') }]));
+    expect(e.message).toMatch(/^n\.yaml:2: rule "t\.one": near\.tags "nosuchtag" is neither an entity kind/);
+    expect(parseRuleset([{ path: 'n.yaml', content: near('price, offer') }]).rules[0]!.near).toEqual({ tags: ['price', 'offer'], within: 40 });
+  });
+
   it('reports a YAML syntax error with file and line', () => {
     const e = errorOf(() => parseRuleset([{ path: 'bad.yaml', content: 'rules:\n  - id: x\n    tags: [a, b\n' }]));
     expect(e.file).toBe('bad.yaml');

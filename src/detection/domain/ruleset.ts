@@ -262,5 +262,13 @@ export function parseRuleset(files: readonly RuleFile[]): Ruleset {
     }
   }
   if (rules.length === 0) throw new RulesetError(sorted[0]?.path ?? '<ruleset>', null, 'rule files contain no rules');
+  // `near.tags` must name something that can occur, or the rule can never fire
+  const known = new Set<string>([...ENTITY_KINDS, ...rules.flatMap((r) => r.tags)]);
+  for (const r of rules) {
+    const unknown = (r.near?.tags ?? []).filter((t) => !known.has(t));
+    if (unknown.length) {
+      throw new RulesetError(r.source.file, r.source.line, `rule "${r.id}": near.tags ${unknown.map((t) => `"${t}"`).join(', ')} is neither an entity kind (${ENTITY_KINDS.join(', ')}) nor a tag of any rule, so the rule could never fire`);
+    }
+  }
   return { version: rulesetVersion(files), rules };
 }
