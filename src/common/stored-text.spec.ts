@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { z } from 'zod';
 import { parseOrThrow } from './validate';
-import { storedText, unstorableTextSqlState } from './stored-text';
+import { requiredText, storedText, unstorableTextSqlState } from './stored-text';
 import { ErrorFilter } from './http/error.filter';
 
 describe('storedText', () => {
@@ -19,6 +19,26 @@ describe('storedText', () => {
     expect(parseOrThrow(sut, { rationale: '  ok 😀 fine  ' }, 'T.BAD')).toEqual({ rationale: 'ok 😀 fine' });
     expect(() => parseOrThrow(sut, { rationale: 'x' }, 'T.BAD')).toThrow(/rationale: Too small/);
     expect(() => parseOrThrow(sut, { rationale: 'fine', note: '\u0000' }, 'T.BAD')).toThrow(/^note: contains the NUL character/);
+  });
+});
+
+describe('requiredText', () => {
+  const sut = z.strictObject({ recipient: requiredText().min(2).max(50) });
+
+  it.each([
+    ['zero-width spaces', '\u200b\u200b'],
+    ['format characters and BOM', '\u2060\u200e\u202e\ufeff\u00ad'],
+    ['separators and controls', '\u00a0\u3000\u2028\u2029\u0085\u0007'],
+    ['Hangul fillers', '\u3164\u115f\u1160\uffa0'],
+  ])('refuses %s alone, naming the field', (_what, recipient) => {
+    expect(() => parseOrThrow(sut, { recipient }, 'T.BAD')).toThrow(/^recipient: has only spaces or invisible characters$/);
+  });
+
+  it('keeps text with one visible character, trimmed, and leaves empty text to min (one message)', () => {
+    expect(parseOrThrow(sut, { recipient: ' \u200bCourt of Y\u200b ' }, 'T.BAD')).toEqual({ recipient: '\u200bCourt of Y\u200b' });
+    expect(parseOrThrow(sut, { recipient: '\u200b-' }, 'T.BAD')).toEqual({ recipient: '\u200b-' });
+    expect(() => parseOrThrow(sut, { recipient: '   ' }, 'T.BAD')).toThrow(/^recipient: Too small[^;]*$/);
+    expect(() => parseOrThrow(sut, { recipient: 'a \u0000 b' }, 'T.BAD')).toThrow(/^recipient: contains the NUL character/);
   });
 });
 

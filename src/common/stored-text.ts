@@ -4,6 +4,7 @@
  * the field's path (as ingest does, src/ingestion/domain/storable.ts), never left to fail in the database.
  */
 import { z } from 'zod';
+import { hasVisibleCharacter } from '../ingestion/domain/batch.schema';
 import { storableProblem } from '../ingestion/domain/storable';
 
 /**
@@ -16,6 +17,21 @@ export function storedText(): z.ZodString {
     const p = storableProblem(s);
     if (p) ctx.addIssue({ code: 'custom', message: p.reason, input: s });
   });
+}
+
+/** Issue message of {@link requiredText} for text with nothing visible in it. */
+export const INVISIBLE_ONLY_MESSAGE = 'has only spaces or invisible characters';
+
+/**
+ * {@link storedText}, trimmed, for text a person must write (a rationale, a recipient, a legal basis): it
+ * must hold a visible character, by the test ingest applies to handles and names
+ * (`hasVisibleCharacter`, src/ingestion/domain/batch.schema.ts). Whitespace, format characters (U+200B,
+ * U+2060, U+FEFF...), controls and the Hangul fillers alone are refused as
+ * `rationale: has only spaces or invisible characters`. The empty string is left to `.min()`, so that it
+ * gets one message, not two. Chain `.min()`, `.max()` as usual.
+ */
+export function requiredText(): z.ZodString {
+  return storedText().trim().refine((s) => s === '' || hasVisibleCharacter(s), INVISIBLE_ONLY_MESSAGE);
 }
 
 /** PostgreSQL SQLSTATEs meaning "this character cannot be stored": 22021 (invalid byte, e.g. NUL in text), 22P05 (\u0000 in jsonb). */

@@ -3,13 +3,13 @@ import { z } from 'zod';
 import { Access } from '../auth/access.decorator';
 import type { AppRequest } from '../auth/request-context';
 import { parseOrThrow } from '../common/validate';
-import { storedText } from '../common/stored-text';
+import { requiredText } from '../common/stored-text';
 import { EvidenceService } from './evidence.service';
 
 const PackageSchema = z.strictObject({
   flagIds: z.array(z.uuid()).min(1).max(500),
-  recipient: storedText().trim().min(2).max(300),
-  legalBasis: storedText().trim().min(3).max(500),
+  recipient: requiredText().min(2).max(300),
+  legalBasis: requiredText().min(3).max(500),
 });
 
 @Controller('v1/evidence')

@@ -41,7 +41,8 @@ export class EvidenceService {
    * @param recipient who receives it (e.g. a prosecutor's office); recorded in every disclosure event
    * @param legalBasis the legal basis of the transfer
    * @throws DomainError `EVIDENCE.UNKNOWN_FLAGS` (not_found; also for another unit's flags, whose refusal is audited),
-   *   `EVIDENCE.NOT_CONFIRMED` (conflict), `EVIDENCE.IDENTITY_SEAL` (unavailable) when a sealed
+   *   `EVIDENCE.WRONG_CASE` (forbidden, audited) for flags whose batch was collected under another case than the
+   *   request's `X-Case-Reference`, `EVIDENCE.NOT_CONFIRMED` (conflict), `EVIDENCE.IDENTITY_SEAL` (unavailable) when a sealed
    *   identity does not open under IDENTITY_KEY
    */
   async build(flagIds: string[], recipient: string, legalBasis: string, ctx: RequestContext): Promise<EvidencePackageFile> {
@@ -61,6 +62,14 @@ export class EvidenceService {
       await this.audit.appendAlone([{ ...auditActor(ctx), action: 'evidence.export', outcome: 'deny', reason: 'flags of another unit', resourceType: 'flag', resourceId: [...foreign][0]!, details: { flags: [...foreign] } }]);
     }
     if (missing.length) throw new DomainError('EVIDENCE.UNKNOWN_FLAGS', 'not_found', `unknown flags: ${missing.join(', ')}`, { missing });
+    // A batch collected under a case is evidence of that case only; one collected without a case may go to any case.
+    const wrongCase = flags.filter((f) => f.post.batch.caseReference !== null && f.post.batch.caseReference !== ctx.caseReference)
+      .map((f) => ({ flagId: f.id, caseReference: f.post.batch.caseReference! }));
+    if (wrongCase.length) {
+      await this.audit.appendAlone([{ ...auditActor(ctx), action: 'evidence.export', outcome: 'deny', reason: 'flags collected under another case', resourceType: 'flag', resourceId: wrongCase[0]!.flagId, details: { flags: wrongCase } }]);
+      throw new DomainError('EVIDENCE.WRONG_CASE', 'forbidden',
+        `flags collected under another case than ${JSON.stringify(ctx.caseReference)} cannot be exported for it: ${wrongCase.map((w) => `${w.flagId} (case ${w.caseReference})`).join(', ')}`, { wrongCase });
+    }
     const unconfirmed = flags.filter((f) => f.status !== 'confirmed').map((f) => f.id);
     if (unconfirmed.length) throw new DomainError('EVIDENCE.NOT_CONFIRMED', 'conflict', `only confirmed flags can be exported as evidence: ${unconfirmed.join(', ')}`, { unconfirmed });
 

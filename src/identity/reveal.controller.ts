@@ -3,13 +3,13 @@ import { z } from 'zod';
 import { Access } from '../auth/access.decorator';
 import type { AppRequest } from '../auth/request-context';
 import { uuidParam } from '../common/http/uuid-param';
-import { storedText } from '../common/stored-text';
+import { requiredText, storedText } from '../common/stored-text';
 import { parseOrThrow } from '../common/validate';
 import { RevealService } from './reveal.service';
 
 const RequestSchema = z.strictObject({
   pseudonym: z.string().regex(/^ps_[0-9a-f]{32}$/, 'a pseudonym as shown on posts (ps_ + 32 hex)'),
-  justification: storedText().trim().min(20, 'a justification of at least 20 characters is required').max(4000),
+  justification: requiredText().min(20, 'a justification of at least 20 characters is required').max(4000),
 });
 const ApproveSchema = z.strictObject({ approve: z.boolean(), note: storedText().trim().max(2000).optional() });
 

@@ -31,6 +31,9 @@ const AUDITED_COUNTS = {
   erasures: `action = 'erasure' AND outcome = 'success'`,
 } as const;
 
+/** The events that record an accepted ingest batch; each carries its number of accepted posts in `details.accepted`. */
+const POSTS_INGESTED = `action = 'collection' AND resource_type = 'ingest_batch' AND outcome = 'success' AND jsonb_typeof(details->'accepted') = 'number'`;
+
 type Part = { month: string; language: string; field: TransparencyField; n: number };
 
 /** Periodic transparency report for oversight: aggregated counts only, no post content, no identities. */
@@ -39,7 +42,8 @@ export class ReportsController {
   constructor(private readonly prisma: PrismaService, private readonly audit: AuditRepository, private readonly effectiveness: EffectivenessRepository) {}
 
   /**
-   * `GET /v1/reports/transparency?from&to[&format=json|csv]`: counts per month and language. The read
+   * `GET /v1/reports/transparency?from&to[&format=json|csv]`: counts per month and language (`all` for
+   * figures from the audit log, posts ingested among them: the language is unknown at ingest). The read
    * is a `consultation` audit event. 400 `REPORT.BAD_QUERY` names the bad parameter(s) in
    * `details.parameters` (a date that does not parse, from not before to, an unknown parameter).
    */
@@ -52,7 +56,9 @@ export class ReportsController {
     const run = (field: TransparencyField, sql: string) =>
       this.prisma.$queryRawUnsafe<{ month: string; language: string; n: bigint }[]>(sql, from, to).then((rows) => rows.map((r): Part => ({ month: r.month, language: r.language, field, n: Number(r.n) })));
     const parts = (await Promise.all([
-      run('postsIngested', `SELECT ${month('created_at')} AS month, language, count(*) AS n FROM post WHERE created_at >= $1 AND created_at < $2 GROUP BY 1, 2`),
+      // From the `collection` events (one per accepted batch, `details.accepted` posts), not the post table: posts
+      // erased under retention must not shrink past months, and a post's language is unknown when it is ingested.
+      run('postsIngested', `SELECT ${month('occurred_at')} AS month, 'all' AS language, coalesce(sum((details->>'accepted')::bigint), 0) AS n FROM audit_event WHERE occurred_at >= $1 AND occurred_at < $2 AND ${POSTS_INGESTED} GROUP BY 1, 2`),
       run('flagsRaised', `SELECT ${month('created_at')} AS month, language, count(*) AS n FROM flag WHERE created_at >= $1 AND created_at < $2 GROUP BY 1, 2`),
       ...(['confirmed', 'dismissed', 'escalated', 'pending'] as const).map((s) =>
         run(s, `SELECT ${month('created_at')} AS month, language, count(*) AS n FROM flag WHERE created_at >= $1 AND created_at < $2 AND status = '${s}' GROUP BY 1, 2`)),

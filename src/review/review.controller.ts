@@ -4,12 +4,12 @@ import { Access } from '../auth/access.decorator';
 import type { AppRequest } from '../auth/request-context';
 import { uuidParam } from '../common/http/uuid-param';
 import { parseOrThrow } from '../common/validate';
-import { storedText } from '../common/stored-text';
+import { requiredText } from '../common/stored-text';
 import { ReviewService } from './review.service';
 
 const DecideSchema = z.strictObject({
   verdict: z.enum(['confirmed', 'dismissed', 'escalated']),
-  rationale: storedText().trim().min(10, 'a rationale of at least 10 characters is required').max(4000),
+  rationale: requiredText().min(10, 'a rationale of at least 10 characters is required').max(4000),
   supersedes: z.uuid().optional(),
   alsoFlagIds: z.array(z.uuid()).max(100).optional(),
 });

@@ -6,7 +6,7 @@ import { Access } from '../auth/access.decorator';
 import { auditActor, type AppRequest } from '../auth/request-context';
 import { DomainError } from '../common/errors';
 import { parseOrThrow } from '../common/validate';
-import { storedText } from '../common/stored-text';
+import { requiredText, storedText } from '../common/stored-text';
 import { DETECTOR, RULESET_DETECTORS, type LoadedDetector } from '../detection/detector.provider';
 import { compareVerdicts } from '../evaluation/domain/compare';
 import { PrismaService } from '../prisma/prisma.service';
@@ -20,7 +20,7 @@ export const VERSION = z.string().regex(/^[0-9a-f]{64}$/, 'a ruleset version is 
 const ProposeBody = z.strictObject({
   basedOn: VERSION.optional(),
   files: z.array(z.strictObject({ path: storedText().min(1).max(100), content: storedText().max(1_000_000).nullable() })).min(1).max(64),
-  note: storedText().max(500).optional(),
+  note: requiredText().min(1).max(500).optional(),
 });
 
 const ShadowBody = z.strictObject({ version: VERSION });

@@ -166,6 +166,41 @@ describe('request text the database cannot store', () => {
     await prisma?.$disconnect();
   });
 
+  it('refuses text with no visible character where a person must write something (400 naming the field), and stores or audits nothing', async () => {
+    // zero-width, word joiner, BOM, NBSP, ideographic space, line/paragraph separators, NEL, LRM/RLO and the Hangul fillers: nothing to read
+    const INVISIBLE = '\u200b\u2060\ufeff\u00a0\u3000\u2028\u2029\u0085\u200e\u202e\u3164\u115f\u1160\uffa0';
+    const decide = (rationale: string) => request(server()).post(`/v1/flags/${flagId}/decisions`).set(h(rev, 'review')).send({ verdict: 'dismissed', rationale });
+    for (const rationale of ['\u200b'.repeat(11), INVISIBLE, `  ${INVISIBLE}${INVISIBLE}  `]) {
+      const res = await decide(rationale).expect(400);
+      expect(res.body).toMatchObject({ code: 'REVIEW.BAD_DECISION', details: { issues: [{ path: 'rationale', message: 'has only spaces or invisible characters' }] } });
+    }
+    // plain spaces are still refused once, as too short
+    expect((await decide(' '.repeat(10)).expect(400)).body.details.issues).toEqual([{ path: 'rationale', message: 'a rationale of at least 10 characters is required' }]);
+    expect(await prisma.reviewDecision.count({ where: { flagId } })).toBe(0);
+
+    const cases: [string, string, object, string][] = [
+      ['rev', '/v1/reveals', { pseudonym: `ps_${'0'.repeat(32)}`, justification: INVISIBLE.repeat(2) }, 'justification'],
+      ['sup', '/v1/evidence/packages', { flagIds: [flagId], recipient: '\u200b\u200b', legalBasis: 'Order 2026/9' }, 'recipient'],
+      ['sup', '/v1/evidence/packages', { flagIds: [flagId], recipient: 'Court of Y', legalBasis: '\u200b\u200b\u200b' }, 'legalBasis'],
+    ];
+    for (const [who, path, body, field] of cases) {
+      const res = await request(server()).post(path).set(h(who === 'rev' ? rev : sup)).send(body).expect(400);
+      expect(res.body.details.issues).toEqual([{ path: field, message: 'has only spaces or invisible characters' }]);
+    }
+    expect(await prisma.auditEvent.count({ where: { recipients: { has: '\u200b\u200b' } } })).toBe(0);
+
+    const analyst = await apiKey(prisma, 'analyst', 'analysis');
+    const as = { Authorization: `Bearer ${analyst}` };
+    const file = { path: '50-new.yaml', content: 'rules: []\n' };
+    for (const note of ['\u200b', INVISIBLE, '']) {
+      const res = await request(server()).post('/v1/rulesets').set(as).send({ files: [file], note }).expect(400);
+      expect(res.body.details.issues[0]).toMatchObject({ path: 'note' });
+    }
+    const evaluation = await request(server()).post('/v1/evaluations').set(as)
+      .send({ posts: [{ id: 'a', text: 'Boat to Italy every week, 2500 euro', label: 'smuggling_ad' }, { id: 'b', text: INVISIBLE, label: 'not_smuggling' }] }).expect(400);
+    expect(evaluation.body.details.issues).toEqual([{ path: 'posts[1].text', message: expect.stringMatching(/text is empty/) }]);
+  });
+
   it('refuses a NUL or a lone surrogate in a decision rationale (400 naming the field), stores nothing, then takes the corrected one', async () => {
     for (const [text, reason] of [[NUL, 'contains the NUL character'], [LONE, 'contains a lone UTF-16 surrogate']]) {
       const res = await request(server()).post(`/v1/flags/${flagId}/decisions`).set(h(rev, 'review')).send({ verdict: 'dismissed', rationale: text }).expect(400);

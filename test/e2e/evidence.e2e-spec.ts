@@ -148,4 +148,35 @@ describe('evidence packages', () => {
     }
     expect(JSON.stringify(events.map((e) => ({ ...e, seq: Number(e.seq) })))).not.toMatch(/fake_ev_author|Fake_EV_Mixed/i);
   });
+  it('exports a flag whose batch was collected under a case only under that case (403 EVIDENCE.WRONG_CASE, audited); a batch without a case goes to any case', async () => {
+    const server = api.getHttpServer();
+    const res = await request(server).post('/v1/ingest/batches').set(h(rev)).send({ provenance: { ...PROVENANCE, caseReference: 'CASE-EV-BOUND' }, posts: posts(4).map((p) => ({ ...p, platformPostId: `bound-${p.platformPostId}` })) }).expect(202);
+    await waitFor(async () => (await prisma.post.count({ where: { batchId: res.body.batchId, status: 'classified' } })) === 4);
+    const bound = (await prisma.flag.findFirstOrThrow({ where: { post: { batchId: res.body.batchId } }, select: { id: true } })).id;
+    await request(server).post(`/v1/flags/${bound}/claim`).set({ ...h(rev), 'X-Purpose': 'review' }).expect(201);
+    await request(server).post(`/v1/flags/${bound}/decisions`).set({ ...h(rev), 'X-Purpose': 'review' }).send({ verdict: 'confirmed', rationale: 'price, route and contact: a crossing offer' }).expect(201);
+    const body = (flagIds: string[]) => ({ flagIds, recipient: 'Court of W', legalBasis: 'Order 2026/11' });
+    const other = { ...h(sup), 'X-Case-Reference': 'CASE-OTHER', 'X-Request-Id': 'evidence-wrong-case' };
+
+    // alone, and with a flag collected without a case: only the bound flag is named, with its case
+    for (const flagIds of [[bound], [flags[0]!, bound]]) {
+      const wrong = await request(server).post('/v1/evidence/packages').set(other).send(body(flagIds)).expect(403);
+      expect(wrong.body).toMatchObject({ code: 'EVIDENCE.WRONG_CASE', details: { wrongCase: [{ flagId: bound, caseReference: 'CASE-EV-BOUND' }] } });
+      expect(wrong.body.message).toContain(`${bound} (case CASE-EV-BOUND)`);
+      expect(wrong.body.message).not.toContain(flags[0]!);
+    }
+    const denies = await prisma.auditEvent.findMany({ where: { requestId: 'evidence-wrong-case', action: 'evidence.export', outcome: 'deny' } });
+    expect(denies).toHaveLength(2);
+    expect(denies[0]).toMatchObject({ resourceType: 'flag', resourceId: bound, caseReference: 'CASE-OTHER', details: { flags: [{ flagId: bound, caseReference: 'CASE-EV-BOUND' }] } });
+    // nothing disclosed, no custody transfer, no package under the other case
+    expect(await prisma.auditEvent.count({ where: { requestId: 'evidence-wrong-case', outcome: 'success' } })).toBe(0);
+    expect(await prisma.auditEvent.count({ where: { action: 'identity.reveal', caseReference: 'CASE-OTHER' } })).toBe(0);
+    expect(await prisma.evidencePackage.count({ where: { caseReference: 'CASE-OTHER' } })).toBe(0);
+
+    // under its own case it goes, and so does a flag collected without a case (under any case)
+    const own = await request(server).post('/v1/evidence/packages').set({ ...h(sup), 'X-Case-Reference': 'CASE-EV-BOUND' }).send(body([flags[0]!, bound])).expect(201);
+    expect((own.body as EvidencePackageFile).manifest.caseReference).toBe('CASE-EV-BOUND');
+    await request(server).post('/v1/evidence/packages').set(other).set('X-Request-Id', 'evidence-no-case').send(body([flags[0]!])).expect(201);
+    expect(await prisma.auditEvent.count({ where: { requestId: 'evidence-no-case', action: 'identity.reveal', caseReference: 'CASE-OTHER' } })).toBe(1);
+  });
 });

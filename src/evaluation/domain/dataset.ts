@@ -3,6 +3,7 @@
  * `POST /v1/evaluations`: a non-empty text, a `lang` shaped like an ISO 639-3 code, and an id not seen before
  * in the set (a duplicate would be counted twice and skew every figure).
  */
+import { hasVisibleCharacter } from '../../ingestion/domain/batch.schema';
 
 /** ISO 639-3 code shape: three lower-case letters (`und` for an undetermined language fits it). */
 export const LANG_CODE = /^[a-z]{3}$/;
@@ -16,9 +17,12 @@ export interface DatasetPostProblem {
   reason: string;
 }
 
-/** True when `text` holds something other than white space. */
+/**
+ * True when `text` holds a visible character: white space, format characters (U+200B...) and blank
+ * fillers alone are nothing to classify. The test ingest applies to names and handles.
+ */
 export function hasText(text: string): boolean {
-  return text.trim() !== '';
+  return hasVisibleCharacter(text);
 }
 
 /**
