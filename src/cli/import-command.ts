@@ -158,6 +158,9 @@ export async function importCommand(o: Opts): Promise<void> {
   const provenance = provenanceFrom(o, files[0]!, format, new Date());
   let mapping;
   try { mapping = parseMapping(str(o, 'map')); } catch (e) { throw new CliError((e as Error).message, 2); }
+  if (str(o, 'map') !== undefined && !['csv', 'ndjson', 'auto'].includes(format)) throw new CliError(`--map applies to the csv and ndjson formats only, not --format ${format}`, 2);
+  const api = (str(o, 'api') ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
+  if (!URL.canParse(api) || !/^https?:$/.test(new URL(api).protocol)) throw new CliError(`--api "${api}" is not an http(s) URL`, 2);
   const batchSize = Number(str(o, 'batch-size') ?? 1000);
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) throw new CliError('--batch-size must be 1..10000', 2);
   const windowFrom = isoOption(o, 'window-from');
@@ -169,7 +172,7 @@ export async function importCommand(o: Opts): Promise<void> {
   if (!dryRun) {
     const key = str(o, 'key');
     if (!key) throw new CliError('an API key is needed: --key or SMUGWATCH_API_KEY (or use --dry-run)', 2);
-    sender = new Sender((str(o, 'api') ?? 'http://127.0.0.1:3000').replace(/\/+$/, ''), key, provenance, tally);
+    sender = new Sender(api, key, provenance, tally);
   }
 
   const totalBytes = files.reduce((n, f) => n + statSync(f).size, 0);

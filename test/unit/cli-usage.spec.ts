@@ -45,6 +45,8 @@ describe('CLI usage', () => {
     ['a negative number read as an option', ['evaluate', '--dataset', posts, '--min-negatives', '-1'], /min-negatives/],
     ['an unknown option', ['classify', posts, '--nope'], /--nope/],
     ['an unreadable public key file', ['evidence:verify', posts, '--public-key', join(dir, 'none.pem')], /^error: --public-key: cannot read the public key/],
+    ['--map with a format that has no columns', ['import', posts, '--format', 'telegram', '--source', 'telegram', '--legal-basis', 'Order 1', '--collected-by', 'officer-1', '--map', 'id=a,text=b', '--dry-run'], /^error: --map applies to the csv and ndjson formats only, not --format telegram/],
+    ['an --api that is not a URL', ['import', posts, '--format', 'ndjson', '--source', 'telegram', '--legal-basis', 'Order 1', '--collected-by', 'officer-1', '--api', 'not-a-url', '--key', 'sw_x'], /^error: --api "not-a-url" is not an http\(s\) URL/],
     ['a kept-checkpoints file whose objects are not checkpoints', ['audit:verify-export', posts, '--public-key', publicKeyFile, '--checkpoints', posts], /^error: --checkpoints .*: checkpoint 1 is not a checkpoint/],
     ['an unreadable kept-checkpoints file', ['audit:verify-export', posts, '--public-key', publicKeyFile, '--checkpoints', join(dir, 'none.ndjson')], /^error: --checkpoints .*: cannot read/],
   ])('exits 2 for %s', (_what, args, pattern) => {
