@@ -8,15 +8,15 @@ import { auditActor, type AppRequest } from '../auth/request-context';
 import { DomainError, NotFoundError } from '../common/errors';
 import { parseOrThrow } from '../common/validate';
 import { DETECTOR, type LoadedDetector } from '../detection/detector.provider';
-import { compareVerdicts } from '../evaluation/domain/compare';
+import { compareVerdicts, limitChanges } from '../evaluation/domain/compare';
 import { PrismaService } from '../prisma/prisma.service';
 import { backtestJob, QUEUE } from '../queue/queue.constants';
 import { withTimeout } from '../queue/redis';
-import { truncateChanges, VERSION } from '../rulesets/rulesets.controller';
+import { RULESET_VERSION } from '../rulesets/ruleset-store';
+import { isoInstant } from '../common/query';
 import { backtestVerdictRows } from '../rulesets/verdict-rows';
 
-const isoTime = z.iso.datetime({ offset: true }).or(z.iso.date());
-const StartBody = z.strictObject({ rulesetVersion: VERSION, from: isoTime, to: isoTime })
+const StartBody = z.strictObject({ rulesetVersion: RULESET_VERSION, from: isoInstant, to: isoInstant })
   .refine((b) => Date.parse(b.from) < Date.parse(b.to), { message: 'from must be before to', path: ['from'] });
 const Id = z.uuid('a backtest id is a UUID');
 const ReportQuery = z.strictObject({ limit: z.coerce.number().int().min(0).max(10_000).default(500) });
@@ -83,7 +83,7 @@ export class BacktestsController {
       ...auditActor(req.ctx!), action: 'comparison', outcome: 'success', resourceType: 'backtest', resourceId: b.id, rulesetVersion: b.rulesetVersion, modelVersion: b.modelVersion,
       details: { kind: 'backtest', liveVersion: this.loaded.rulesetVersion, status: b.status, posts: report.rows, changed: report.changes.length, labelled: report.labelled },
     }]);
-    return { backtest: b, ...truncateChanges(report, q.limit), postsWithoutLive: withoutLive, complete: b.status === 'completed' };
+    return { backtest: b, ...limitChanges(report, q.limit), postsWithoutLive: withoutLive, complete: b.status === 'completed' };
   }
 
   /** Cancels a queued or running backtest; the worker stops after its current chunk. Results so far are kept. */

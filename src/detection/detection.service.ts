@@ -7,8 +7,7 @@ import { PrismaService } from '../prisma/prisma.service';
 import { isFlaggingPaused } from '../review/flagging-switch';
 import { clusterKeys, type ClusterKeys } from './domain/cluster';
 import { storedClusterKeys } from './domain/cluster-storage';
-import { normalise } from './domain/normalise';
-import { MAX_ANALYSED_CHARS, PIPELINE_VERSION, type Detection } from './domain/pipeline';
+import { PIPELINE_VERSION, type Detection } from './domain/pipeline';
 import { DETECTOR, RULESET_DETECTORS, type LoadedDetector } from './detector.provider';
 import { readShadow, type RulesetDetectors, type VersionedDetector } from '../rulesets/ruleset-store';
 
@@ -67,8 +66,8 @@ export class DetectionService {
     for (const post of posts) {
       if (post.classifications.length) out.set(post.id, { status: 'already_classified' });
       else {
-        const d = this.loaded.detector.classify(post.text);
-        todo.push({ post, d, cluster: clusterKeys(normalise(post.text.slice(0, MAX_ANALYSED_CHARS)), d.entities) });
+        const { detection: d, normalised } = this.loaded.detector.classifyWithText(post.text); // one normalisation for both
+        todo.push({ post, d, cluster: clusterKeys(normalised, d.entities) });
       }
     }
     if (!todo.length) return out;

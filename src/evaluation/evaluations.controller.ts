@@ -10,9 +10,8 @@ import { parseOrThrow } from '../common/validate';
 import { storedText } from '../common/stored-text';
 import { DETECTOR, RULESET_DETECTORS, type LoadedDetector } from '../detection/detector.provider';
 import { PrismaService } from '../prisma/prisma.service';
-import { truncateChanges, VERSION } from '../rulesets/rulesets.controller';
-import { compareVerdicts, verdictOf, type CompareRow } from './domain/compare';
-import type { RulesetDetectors } from '../rulesets/ruleset-store';
+import { compareVerdicts, limitChanges, verdictOf, type CompareRow } from './domain/compare';
+import { RULESET_VERSION, type RulesetDetectors } from '../rulesets/ruleset-store';
 import { DuplicateIds, hasText, LANG_CODE, LANG_CODE_MESSAGE } from './domain/dataset';
 import { EvaluationAccumulator } from './domain/evaluate';
 import { checkFailUnder, parseFailUnder } from './domain/fail-under';
@@ -35,9 +34,9 @@ const Body_ = z.strictObject({
       if (first !== null) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate id ${JSON.stringify(p.id)} (first at posts[${first}].id)`, input: p.id });
     });
   }),
-  rulesetVersion: VERSION.optional(),
+  rulesetVersion: RULESET_VERSION.optional(),
   /** Also score the set with this version and compare verdicts (a = compareWith, b = rulesetVersion). */
-  compareWith: VERSION.optional(),
+  compareWith: RULESET_VERSION.optional(),
   prevalences: z.array(z.number()).min(1).max(10).optional(),
   failUnder: storedText().max(500).optional(),
 });
@@ -80,7 +79,7 @@ export class EvaluationsController {
     }
     const report = acc.report();
     const comparison = base
-      ? truncateChanges(compareVerdicts(rows, { a: { label: 'compareWith', rulesetVersion: base.version, modelVersion: base.modelVersion }, b: { label: 'evaluated', rulesetVersion: version, modelVersion: d.modelVersion } }), 500)
+      ? limitChanges(compareVerdicts(rows, { a: { label: 'compareWith', rulesetVersion: base.version, modelVersion: base.modelVersion }, b: { label: 'evaluated', rulesetVersion: version, modelVersion: d.modelVersion } }), 500)
       : null;
     const failures = gate ? checkFailUnder(report, gate) : [];
     const datasetSha256 = createHash('sha256').update(JSON.stringify(b.posts)).digest('hex');

@@ -58,15 +58,15 @@ export class EvidenceService {
     const foreign = new Set(flags.filter((f) => f.post.batch.unit !== ctx.principal.unit).map((f) => f.id));
     const found = new Set(flags.map((f) => f.id));
     const missing = flagIds.filter((id) => !found.has(id) || foreign.has(id));
-    if (foreign.size) {
-      await this.audit.appendAlone([{ ...auditActor(ctx), action: 'evidence.export', outcome: 'deny', reason: 'flags of another unit', resourceType: 'flag', resourceId: [...foreign][0]!, details: { flags: [...foreign] } }]);
-    }
+    const deny = (reason: string, firstFlagId: string, details: Record<string, unknown>) =>
+      this.audit.appendAlone([{ ...auditActor(ctx), action: 'evidence.export', outcome: 'deny', reason, resourceType: 'flag', resourceId: firstFlagId, details }]);
+    if (foreign.size) await deny('flags of another unit', [...foreign][0]!, { flags: [...foreign] });
     if (missing.length) throw new DomainError('EVIDENCE.UNKNOWN_FLAGS', 'not_found', `unknown flags: ${missing.join(', ')}`, { missing });
     // A batch collected under a case is evidence of that case only; one collected without a case may go to any case.
     const wrongCase = flags.filter((f) => f.post.batch.caseReference !== null && f.post.batch.caseReference !== ctx.caseReference)
       .map((f) => ({ flagId: f.id, caseReference: f.post.batch.caseReference! }));
     if (wrongCase.length) {
-      await this.audit.appendAlone([{ ...auditActor(ctx), action: 'evidence.export', outcome: 'deny', reason: 'flags collected under another case', resourceType: 'flag', resourceId: wrongCase[0]!.flagId, details: { flags: wrongCase } }]);
+      await deny('flags collected under another case', wrongCase[0]!.flagId, { flags: wrongCase });
       throw new DomainError('EVIDENCE.WRONG_CASE', 'forbidden',
         `flags collected under another case than ${JSON.stringify(ctx.caseReference)} cannot be exported for it: ${wrongCase.map((w) => `${w.flagId} (case ${w.caseReference})`).join(', ')}`, { wrongCase });
     }
@@ -76,12 +76,18 @@ export class EvidenceService {
     const files: Record<string, string> = {};
     const identities = new Map((await this.prisma.authorIdentity.findMany({ where: { pseudonym: { in: [...new Set(flags.map((f) => f.post.authorPseudonym))] } } })).map((i) => [i.pseudonym, i]));
     const disclosed: { postId: string; flagId: string; pseudonym: string }[] = [];
+    // the custody events of every post in one read, then split per post (in sequence order)
+    const events = await this.prisma.auditEvent.findMany({
+      where: { OR: [
+        { resourceType: 'post', resourceId: { in: flags.map((f) => f.post.id) } },
+        { resourceType: 'flag', resourceId: { in: flags.map((f) => f.id) } },
+        { resourceType: 'ingest_batch', resourceId: { in: [...new Set(flags.map((f) => f.post.batchId))] } },
+      ] },
+      orderBy: { seq: 'asc' },
+    });
     for (const f of flags) {
       const p = f.post;
-      const custody = await this.prisma.auditEvent.findMany({
-        where: { OR: [{ resourceType: 'post', resourceId: p.id }, { resourceType: 'flag', resourceId: f.id }, { resourceType: 'ingest_batch', resourceId: p.batchId }] },
-        orderBy: { seq: 'asc' },
-      });
+      const custody = events.filter((e) => (e.resourceType === 'post' && e.resourceId === p.id) || (e.resourceType === 'flag' && e.resourceId === f.id) || (e.resourceType === 'ingest_batch' && e.resourceId === p.batchId));
       const dir = `posts/${p.id}`;
       files[`${dir}/capture.json`] = json({
         postId: p.id, platform: p.platform, platformPostId: p.platformPostId, url: p.url, authorPseudonym: p.authorPseudonym, postedAt: p.postedAt?.toISOString() ?? null,

@@ -8,6 +8,7 @@
  * version is the **shadow**: workers score every new post with it too and keep that verdict apart
  * (shadow_classification), raising no flag.
  */
+import { z } from 'zod';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import { parseRuleset, RulesetError, type RuleFile, type Ruleset } from '../detection/domain/ruleset';
 import { createDetector, type Detector, type Thresholds } from '../detection/domain/pipeline';
@@ -19,6 +20,19 @@ type Db = PrismaClient | Prisma.TransactionClient;
 
 /** system_setting key of the shadow switch; value `{ version, setBy, setAt }` or null (no shadow). */
 export const SHADOW_SETTING = 'ruleset.shadow';
+
+/** A ruleset version in requests: the SHA-256 (hex) of its files. */
+export const RULESET_VERSION = z.string().regex(/^[0-9a-f]{64}$/, 'a ruleset version is 64 lowercase hex characters (SHA-256)');
+
+/**
+ * Checks a version given outside a body (a path or query parameter).
+ * @returns the version
+ * @throws DomainError('RULESET.BAD_VERSION') 400 naming `name`
+ */
+export function checkVersion(value: unknown, name: string): string {
+  if (typeof value === 'string' && RULESET_VERSION.safeParse(value).success) return value;
+  throw new DomainError('RULESET.BAD_VERSION', 'invalid', `${name}: "${String(value).slice(0, 80)}" is not a ruleset version (64 lowercase hex characters, a SHA-256)`);
+}
 
 /** A rule file name as stored in a version: a plain `*.yaml` name, no folders. */
 export const RULE_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}\.yaml$/;

@@ -8,40 +8,28 @@ import { DomainError } from '../common/errors';
 import { parseOrThrow } from '../common/validate';
 import { requiredText, storedText } from '../common/stored-text';
 import { DETECTOR, RULESET_DETECTORS, type LoadedDetector } from '../detection/detector.provider';
-import { compareVerdicts } from '../evaluation/domain/compare';
+import { compareVerdicts, limitChanges } from '../evaluation/domain/compare';
+import { isoInstant, parseQuery, queryWindow } from '../common/query';
 import { PrismaService } from '../prisma/prisma.service';
-import { parseCandidateFiles, readShadow, recordRulesetVersion, rulesetFiles, writeShadow, type RulesetDetectors } from './ruleset-store';
+import { checkVersion, parseCandidateFiles, RULESET_VERSION, readShadow, recordRulesetVersion, rulesetFiles, writeShadow, type RulesetDetectors } from './ruleset-store';
 import { diffRulesets } from './ruleset-diff';
 import { liveRuleset, rulesetHistory } from './ruleset-history';
 import { shadowVerdictRows } from './verdict-rows';
 
-export const VERSION = z.string().regex(/^[0-9a-f]{64}$/, 'a ruleset version is 64 lowercase hex characters (SHA-256)');
-
 const ProposeBody = z.strictObject({
-  basedOn: VERSION.optional(),
+  basedOn: RULESET_VERSION.optional(),
   files: z.array(z.strictObject({ path: storedText().min(1).max(100), content: storedText().max(1_000_000).nullable() })).min(1).max(64),
   note: requiredText().min(1).max(500).optional(),
 });
 
-const ShadowBody = z.strictObject({ version: VERSION });
+const ShadowBody = z.strictObject({ version: RULESET_VERSION });
 
-const isoTime = z.iso.datetime({ offset: true }).or(z.iso.date());
 const ReportQuery = z.strictObject({
-  version: VERSION.optional(),
-  from: isoTime.optional(),
-  to: isoTime.optional(),
+  version: RULESET_VERSION.optional(),
+  from: isoInstant.optional(),
+  to: isoInstant.optional(),
   limit: z.coerce.number().int().min(0).max(10_000).default(500),
 });
-
-/** Checks a `:version` path parameter. @throws DomainError 400 naming the parameter */
-export function checkVersionParam(version: string): void {
-  if (!VERSION.safeParse(version).success) throw new DomainError('RULESET.BAD_VERSION', 'invalid', `version (path): "${version.slice(0, 80)}" is not a ruleset version (64 lowercase hex characters, a SHA-256)`);
-}
-
-/** Most changed posts listed in a report body; the counts always cover all of them. */
-export function truncateChanges<T extends { changes: unknown[] }>(report: T, limit: number): T & { changesListed: number; changesTotal: number } {
-  return { ...report, changes: report.changes.slice(0, limit), changesListed: Math.min(limit, report.changes.length), changesTotal: report.changes.length };
-}
 
 /**
  * Ruleset versions and the shadow run (analysts; history readable by auditors and supervisors).
@@ -87,9 +75,8 @@ export class RulesetsController {
   @Get(':version/diff')
   @Access('rulesets.read')
   async diff(@Param('version') version: string, @Query('against') against: string | undefined) {
-    checkVersionParam(version);
-    const base = against ?? this.loaded.rulesetVersion;
-    if (!VERSION.safeParse(base).success) throw new DomainError('RULESET.BAD_VERSION', 'invalid', `against: "${String(base).slice(0, 80)}" is not a ruleset version (64 lowercase hex characters)`);
+    checkVersion(version, 'version (path)');
+    const base = against === undefined ? this.loaded.rulesetVersion : checkVersion(against, 'against');
     const load = async (v: string, name: string) => {
       const files = await rulesetFiles(this.prisma, v);
       if (!files) throw new DomainError('RULESET.NOT_FOUND', 'not_found', `${name}: ruleset version ${v} is not stored`);
@@ -102,7 +89,7 @@ export class RulesetsController {
   @Get(':version')
   @Access('rulesets.read')
   async one(@Param('version') version: string) {
-    checkVersionParam(version);
+    checkVersion(version, 'version (path)');
     const v = await this.prisma.rulesetVersion.findUnique({ where: { version } });
     if (!v) throw new DomainError('RULESET.NOT_FOUND', 'not_found', `ruleset version ${version} is not stored`);
     return v;
@@ -192,21 +179,21 @@ export class RulesetsController {
   @Get('shadow/report')
   @Access('rulesets.report')
   async report(@Query() query: Record<string, unknown>, @Req() req: AppRequest) {
-    const q = parseOrThrow(ReportQuery, query, 'REPORT.BAD_QUERY');
+    const q = parseQuery(ReportQuery, query, 'REPORT.BAD_QUERY');
     const version = q.version ?? (await readShadow(this.prisma))?.version;
     if (!version) throw new DomainError('RULESET.NO_SHADOW', 'invalid', 'version: no shadow is running; name the version to report on');
     if (!(await this.prisma.rulesetVersion.findUnique({ where: { version }, select: { version: true } }))) {
       throw new DomainError('RULESET.NOT_FOUND', 'not_found', `version: ruleset version ${version} is not stored`);
     }
-    const from = new Date(q.from ?? 0);
-    const to = q.to ? new Date(q.to) : new Date(Date.now() + 1000);
-    if (!(from < to)) throw new DomainError('REPORT.BAD_QUERY', 'invalid', 'from: must be before to');
+    const w = queryWindow(q.from, q.to, 'REPORT.BAD_QUERY');
+    const from = w.from ?? new Date(0);
+    const to = w.to ?? new Date(Date.now() + 1000);
     const { rows, withoutLive } = await shadowVerdictRows(this.prisma, version, from, to);
     const report = compareVerdicts(rows, { a: { label: 'live', rulesetVersion: this.loaded.rulesetVersion, modelVersion: this.loaded.modelVersion }, b: { label: 'shadow', rulesetVersion: version, modelVersion: this.loaded.modelVersion } });
     await this.audit.appendAlone([{
       ...auditActor(req.ctx!), action: 'comparison', outcome: 'success', resourceType: 'ruleset', resourceId: version, rulesetVersion: version, modelVersion: this.loaded.modelVersion,
       details: { kind: 'shadow', liveVersion: this.loaded.rulesetVersion, from: from.toISOString(), to: to.toISOString(), posts: report.rows, changed: report.changes.length, labelled: report.labelled },
     }]);
-    return { ...truncateChanges(report, q.limit), window: { from: from.toISOString(), to: to.toISOString() }, postsWithoutLive: withoutLive };
+    return { ...limitChanges(report, q.limit), window: { from: from.toISOString(), to: to.toISOString() }, postsWithoutLive: withoutLive };
   }
 }

@@ -2,7 +2,7 @@ import { extractEntities } from './entities';
 import { identifyLanguage } from './language';
 import { compileMatcher, matchRules } from './matcher';
 import { compileModel, scoreTokens, type LinearModel, type ModelOutput } from './model';
-import { normalise, tokenise } from './normalise';
+import { normalise, tokenise, type NormalisedText } from './normalise';
 import type { Ruleset } from './ruleset';
 import { score as scoreHits, SCORING, type ScoreBreakdown } from './scoring';
 import type { Entities, LanguageGuess, RuleHit } from './types';
@@ -54,6 +54,11 @@ export interface Detection {
 /** Classifies post text. Synchronous, pure and deterministic for a given ruleset, model and thresholds. */
 export interface Detector {
   classify(text: string): Detection;
+  /**
+   * The same, also returning the normalised analysed text (for cluster keys), so a caller that needs both
+   * normalises once.
+   */
+  classifyWithText(text: string): { detection: Detection; normalised: NormalisedText };
 }
 
 export interface DetectorOptions {
@@ -138,62 +143,62 @@ export function createDetector(ruleset: Ruleset, thresholds: Thresholds, options
   const model = options.model ?? null;
   const compiledModel = model === null ? null : compileModel(model);
   const constants = { ...SCORING, coreCategories: [...SCORING.coreCategories] };
-  return {
-    classify(fullText: string): Detection {
-      const text = analysedPart(fullText);
-      const n = normalise(text);
-      const tokens = tokenise(n.text);
-      const language = identifyLanguage(text);
-      const entities = extractEntities(n, language.code);
-      const hits = matchRules(matcher, n, tokens, entities, language);
-      const modelOut = compiledModel === null ? null : scoreTokens(compiledModel, tokens, entities);
-      const breakdown = scoreHits(hits, modelOut);
-      const label = labelFor(breakdown.score, t);
-      const flagged = breakdown.score >= t.flag;
-      const band = bandFor(breakdown.score, t);
-      const explanation: Record<string, unknown> = {
-        pipelineVersion: PIPELINE_VERSION,
-        analysedChars: text.length,
-        truncated: text.length < fullText.length,
-        rulesetVersion: ruleset.version,
-        modelVersion: model?.version ?? null,
-        language: { ...language },
-        thresholds: { flag: t.flag, review: t.review, bands: { ...t.bands } },
-        label,
-        flagged,
-        band,
-        hits: hits.map((h) => ({
-          ruleId: h.ruleId,
-          weight: h.weight,
-          category: h.tags[0] ?? 'other',
-          tags: h.tags,
-          spans: h.spans.map((s) => ({ start: s.start, end: s.end })),
-          matched: h.spans.map((s) => s.text),
-        })),
-        entities: {
-          phones: entities.phones.map((p) => ({ text: p.text, e164: p.e164, country: p.country })),
-          messengers: entities.messengers.map((m) => ({ text: m.text, service: m.service, handle: m.handle })),
-          prices: entities.prices.map((p) => ({ text: p.text, amount: p.amount, currency: p.currency })),
-        },
-        // field by field, in the order of ModelOutput and ScoreBreakdown (the types make tsc require every field);
-        // the same JSON as a spread, which cost a measurable share of a post's time
-        model: modelOut === null ? null : modelExplanation(modelOut, breakdown.model?.contribution ?? 0),
-        scoring: scoringExplanation(breakdown, constants),
-      };
-      return {
-        score: breakdown.score,
-        label,
-        flagged,
-        band,
-        language,
-        hits,
-        entities,
-        model: modelOut,
-        explanation,
-        rulesetVersion: ruleset.version,
-        pipelineVersion: PIPELINE_VERSION,
-        modelVersion: model?.version ?? null,
-      };
-    },
+  const run = (fullText: string): { detection: Detection; normalised: NormalisedText } => {
+    const text = analysedPart(fullText);
+    const n = normalise(text);
+    const tokens = tokenise(n.text);
+    const language = identifyLanguage(text);
+    const entities = extractEntities(n, language.code);
+    const hits = matchRules(matcher, n, tokens, entities, language);
+    const modelOut = compiledModel === null ? null : scoreTokens(compiledModel, tokens, entities);
+    const breakdown = scoreHits(hits, modelOut);
+    const label = labelFor(breakdown.score, t);
+    const flagged = breakdown.score >= t.flag;
+    const band = bandFor(breakdown.score, t);
+    const explanation: Record<string, unknown> = {
+      pipelineVersion: PIPELINE_VERSION,
+      analysedChars: text.length,
+      truncated: text.length < fullText.length,
+      rulesetVersion: ruleset.version,
+      modelVersion: model?.version ?? null,
+      language: { ...language },
+      thresholds: { flag: t.flag, review: t.review, bands: { ...t.bands } },
+      label,
+      flagged,
+      band,
+      hits: hits.map((h) => ({
+        ruleId: h.ruleId,
+        weight: h.weight,
+        category: h.tags[0] ?? 'other',
+        tags: h.tags,
+        spans: h.spans.map((s) => ({ start: s.start, end: s.end })),
+        matched: h.spans.map((s) => s.text),
+      })),
+      entities: {
+        phones: entities.phones.map((p) => ({ text: p.text, e164: p.e164, country: p.country })),
+        messengers: entities.messengers.map((m) => ({ text: m.text, service: m.service, handle: m.handle })),
+        prices: entities.prices.map((p) => ({ text: p.text, amount: p.amount, currency: p.currency })),
+      },
+      // field by field, in the order of ModelOutput and ScoreBreakdown (the types make tsc require every field);
+      // the same JSON as a spread, which cost a measurable share of a post's time
+      model: modelOut === null ? null : modelExplanation(modelOut, breakdown.model?.contribution ?? 0),
+      scoring: scoringExplanation(breakdown, constants),
+    };
+    const detection: Detection = {
+      score: breakdown.score,
+      label,
+      flagged,
+      band,
+      language,
+      hits,
+      entities,
+      model: modelOut,
+      explanation,
+      rulesetVersion: ruleset.version,
+      pipelineVersion: PIPELINE_VERSION,
+      modelVersion: model?.version ?? null,
+    };
+    return { detection, normalised: n };
   };
+  return { classify: (text) => run(text).detection, classifyWithText: run };
 }

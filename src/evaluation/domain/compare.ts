@@ -184,3 +184,11 @@ export function compareVerdicts(rows: Iterable<CompareRow>, sides: { a: SideInfo
     changes,
   };
 }
+
+/**
+ * A report with at most `limit` changed posts listed (for HTTP answers); `changesTotal` keeps the full count and
+ * every other figure still covers all rows.
+ */
+export function limitChanges(report: ComparisonReport, limit: number): ComparisonReport & { changesListed: number; changesTotal: number } {
+  return { ...report, changes: report.changes.slice(0, limit), changesListed: Math.min(limit, report.changes.length), changesTotal: report.changes.length };
+}
