@@ -35,7 +35,11 @@ export async function createApp(options: { logger?: boolean } = {}): Promise<Nes
     next();
   });
   // No body is read for a request without a valid key: it gets the guard's 401, audited, before any 413.
-  app.use('/v1/ingest', earlyAuthentication(new PrincipalRepository(app.get(PrismaService)), app.get(AuditRepository), app.get<PolicySet>(POLICIES), 'ingest.submit'));
+  app.use(earlyAuthentication(new PrincipalRepository(app.get(PrismaService)), app.get(AuditRepository), app.get<PolicySet>(POLICIES), [
+    { method: 'POST', path: '/v1/ingest/batches', action: 'ingest.submit' },
+    { method: 'POST', path: '/v1/rulesets', action: 'rulesets.propose' },
+    { method: 'POST', path: '/v1/evaluations', action: 'evaluations.run' },
+  ]));
   // Ingest bodies are read raw so that bad UTF-8 and JSON errors can be reported with their position.
   app.use('/v1/ingest', express.raw({ type: () => true, limit: env.INGEST_MAX_BODY_BYTES }));
   // candidate rule files and labelled evaluation sets are larger than ordinary requests
