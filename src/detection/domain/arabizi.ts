@@ -2,10 +2,11 @@
  * Arabizi: Latin-script Arabic with digits for letters Latin lacks (2→ء, 3→ع, 5→خ, 7→ح, 9→ق), read
  * word by word inside normalisation (see policies/detection/README.md for when a word counts).
  */
-import { IS_LATIN, IS_LETTER, type Units } from './normalise';
+import { IS_LATIN, IS_LETTER, unitText, type Units } from './normalise';
 
 /** Arabizi digits and the Arabic letters they stand for (each one UTF-16 unit, so offsets map one to one). */
-export const ARABIZI: Readonly<Record<string, string>> = { '2': '\u0621', '3': '\u0639', '5': '\u062E', '7': '\u062D', '9': '\u0642' };
+const ARABIZI: Readonly<Record<string, string>> = { '2': '\u0621', '3': '\u0639', '5': '\u062E', '7': '\u062D', '9': '\u0642' };
+export { ARABIZI };
 /** Letters after a leading number that make it a quantity, time, ordinal or price, never Arabizi ("7pm", "3rd", "5euros", "2eme"). */
 const NUMBER_SUFFIXES = new Set([
   'am', 'pm', 'h', 'hr', 'hrs', 'min', 'mins', 'mn', 'st', 'nd', 'rd', 'th', 'e', 'er', 'eme', 'ieme', 'em', 'ans', 'ore', 'km', 'kg', 'ml', 'cm', 'mm',
@@ -59,18 +60,25 @@ export function isArabiziWord(word: string): boolean {
   return true;
 }
 
+/** ARABIZI by ASCII digit 0..9 as a code unit, or −1. */
+const ARABIZI_CODE = Int32Array.from({ length: 10 }, (_, d) => ARABIZI[String(d)]?.charCodeAt(0) ?? -1);
+const AT = 0x40;
+const UNDERSCORE = 0x5f;
+const SLASH = 0x2f;
+
 /**
  * Reads Arabizi digits as Arabic letters in every word (maximal run of Latin letters and ASCII digits) that
  * {@link isArabiziWord}, except inside handles and links (a word right after `@`, `_` or `/`, or right before `_`).
  * One digit becomes one letter, so each letter keeps the exact span of its digit in the original.
  */
 export function foldArabizi(u: Units): void {
-  const n = u.out.length;
-  let k = 0;
-  const isPart = (j: number): boolean => {
-    const o = u.out[j] ?? '';
-    return ((u.cls[j] ?? 0) & IS_LATIN) !== 0 || (o.length === 1 && o >= '0' && o <= '9');
+  const { n, code, cls } = u;
+  const isDigit = (j: number): boolean => {
+    const c = code[j] ?? -1;
+    return c >= 48 && c <= 57;
   };
+  const isPart = (j: number): boolean => ((cls[j] ?? 0) & IS_LATIN) !== 0 || isDigit(j);
+  let k = 0;
   while (k < n) {
     if (!isPart(k)) {
       k++;
@@ -79,8 +87,7 @@ export function foldArabizi(u: Units): void {
     let j = k;
     let hasDigit = false;
     while (j < n && isPart(j)) {
-      const o = u.out[j] ?? '';
-      if (o >= '0' && o <= '9') hasDigit = true;
+      if (isDigit(j)) hasDigit = true;
       j++;
     }
     if (!hasDigit) {
@@ -88,14 +95,19 @@ export function foldArabizi(u: Units): void {
       continue;
     }
     // a word inside a handle, link or identifier (after @ _ / or before _) keeps its digits
-    const before = u.out[k - 1];
-    const inHandle = before === '@' || before === '_' || before === '/' || u.out[j] === '_';
-    if (!inHandle && isArabiziWord(u.out.slice(k, j).join(''))) {
-      for (let m = k; m < j; m++) {
-        const a = ARABIZI[u.out[m] ?? ''];
-        if (a !== undefined) {
-          u.out[m] = a;
-          u.cls[m] = IS_LETTER;
+    const before = k > 0 ? (code[k - 1] ?? -1) : -1;
+    const inHandle = before === AT || before === UNDERSCORE || before === SLASH || (j < n && code[j] === UNDERSCORE);
+    if (!inHandle) {
+      let word = '';
+      for (let m = k; m < j; m++) word += unitText(u, m);
+      if (isArabiziWord(word)) {
+        for (let m = k; m < j; m++) {
+          const c = code[m] ?? -1;
+          const a = c >= 48 && c <= 57 ? (ARABIZI_CODE[c - 48] ?? -1) : -1;
+          if (a >= 0) {
+            code[m] = a;
+            cls[m] = IS_LETTER;
+          }
         }
       }
     }

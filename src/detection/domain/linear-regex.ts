@@ -105,9 +105,11 @@ export interface RegexPrefilter {
 export function buildPrefilter(regexes: readonly LinearRegex[]): RegexPrefilter {
   const all = regexes.map((_, i) => i);
   if (regexes.length === 0) return { candidates: () => [] };
-  // anchors indexed by their first code unit, then by their second (one-unit anchors apart)
+  // anchors indexed by their first code unit, then by their second (one-unit anchors apart); per first code unit the
+  // second code units are a short list scanned in order (faster than a Map for the few each has)
   type Entry = { anchor: string; regex: number };
-  const byFirst = new Array<{ single: Entry[]; byNext: Map<number, Entry[]> } | undefined>(0x10000);
+  type Slot = { single: number[]; next: number[]; lists: Entry[][] };
+  const byFirst = new Array<Slot | undefined>(0x10000);
   const unanchored: boolean[] = regexes.map((r) => r.anchors === null);
   const anchoredCount = unanchored.filter((u) => !u).length;
   regexes.forEach((r, regex) => {
@@ -115,15 +117,18 @@ export function buildPrefilter(regexes: readonly LinearRegex[]): RegexPrefilter 
       const c = anchor.charCodeAt(0);
       let slot = byFirst[c];
       if (slot === undefined) {
-        slot = { single: [], byNext: new Map() };
+        slot = { single: [], next: [], lists: [] };
         byFirst[c] = slot;
       }
-      if (anchor.length === 1) slot.single.push({ anchor, regex });
+      if (anchor.length === 1) slot.single.push(regex);
       else {
         const d = anchor.charCodeAt(1);
-        const list = slot.byNext.get(d);
-        if (list) list.push({ anchor, regex });
-        else slot.byNext.set(d, [{ anchor, regex }]);
+        const at = slot.next.indexOf(d);
+        if (at >= 0) slot.lists[at]?.push({ anchor, regex });
+        else {
+          slot.next.push(d);
+          slot.lists.push([{ anchor, regex }]);
+        }
       }
     }
   });
@@ -135,26 +140,39 @@ export function buildPrefilter(regexes: readonly LinearRegex[]): RegexPrefilter 
   } catch {
     set = null;
   }
+  // scratch: ok[regex] === stamp when the regex's anchors occur in the text being filtered (synchronous use only)
+  const ok = new Uint32Array(regexes.length);
+  let stamp = 0;
+  const anyUnanchored = unanchored.includes(true);
   return {
     candidates: (text) => {
-      const ok = [...unanchored];
-      let any = ok.includes(true);
+      if (++stamp === 0xffffffff) {
+        ok.fill(0);
+        stamp = 1;
+      }
+      const mark = stamp;
+      for (let r = 0; r < unanchored.length; r++) if (unanchored[r]) ok[r] = mark;
+      let any = anyUnanchored;
       let left = anchoredCount;
       for (let i = 0; i < text.length && left > 0; i++) {
         const slot = byFirst[text.charCodeAt(i)];
         if (slot === undefined) continue;
-        for (const { regex } of slot.single) {
-          if (!ok[regex]) {
-            ok[regex] = true;
+        const single = slot.single;
+        for (let x = 0; x < single.length; x++) {
+          const regex = single[x] as number;
+          if (ok[regex] !== mark) {
+            ok[regex] = mark;
             any = true;
             left--;
           }
         }
-        const list = slot.byNext.get(text.charCodeAt(i + 1));
-        if (list === undefined) continue;
-        for (const { anchor, regex } of list) {
-          if (!ok[regex] && text.startsWith(anchor, i)) {
-            ok[regex] = true;
+        const at = slot.next.indexOf(text.charCodeAt(i + 1));
+        if (at < 0) continue;
+        const list = slot.lists[at] as Entry[];
+        for (let x = 0; x < list.length; x++) {
+          const { anchor, regex } = list[x] as Entry;
+          if (ok[regex] !== mark && text.startsWith(anchor, i)) {
+            ok[regex] = mark;
             any = true;
             left--;
           }
@@ -162,7 +180,7 @@ export function buildPrefilter(regexes: readonly LinearRegex[]): RegexPrefilter 
       }
       if (!any) return [];
       const ids = set === null ? all : set.match(text);
-      return ids.filter((id) => ok[id] === true);
+      return ids.filter((id) => ok[id] === mark);
     },
   };
 }

@@ -50,6 +50,8 @@ export interface CompiledMatcher {
   nearContext: ReadonlyArray<readonly number[]>;
   /** Token text → the terms that may start at such a token (see {@link termsStartingAt}); cached, pure. */
   starts: BoundedCache<TokenTerms>;
+  /** Language code ('' = every rule) → 1 per rule that runs on posts in it (see {@link ruleApplies}); filled lazily. */
+  applies: Map<string, Uint8Array>;
 }
 
 /**
@@ -163,6 +165,7 @@ export function compileMatcher(rules: readonly Rule[]): CompiledMatcher {
     entityRules,
     nearContext,
     starts: new BoundedCache<TokenTerms>(100_000),
+    applies: new Map(),
   };
   return cm;
 }
@@ -201,13 +204,15 @@ export function ruleApplies(rule: Rule, lang: LanguageGuess): boolean {
   return rule.languages.includes(lang.code);
 }
 
-/** Index of the last token of `term` if it matches from token i on, else -1; `infoAt(k)` is token k's info. */
-function termEnd(tokens: readonly Token[], i: number, term: CompiledTerm, infoAt: (k: number) => TokenInfo): number {
+/** Index of the last token of `term` if it matches from token i on, else -1; `starts[k].info` is token k's info. */
+function termEnd(tokens: readonly Token[], starts: readonly TokenTerms[], i: number, term: CompiledTerm): number {
   const len = term.words.length;
+  if (len === 1) return i;
   if (i + len > tokens.length) return -1;
   for (let j = 1; j < len; j++) {
     const w = term.words[j];
-    if (w === undefined || tokens[i + j] === undefined || !infoMatches(infoAt(i + j), w)) return -1;
+    const at = starts[i + j];
+    if (w === undefined || at === undefined || !infoMatches(at.info, w)) return -1;
   }
   return i + len - 1;
 }
@@ -217,77 +222,109 @@ function entitySpans(entities: Entities, kind: EntityKind): Span[] {
   return list.map((e) => ({ start: e.start, end: e.end, text: e.text }));
 }
 
+/** Sorts spans by (start, end) and drops repeats of the same range (spans of one range have the same text). */
 function dedupe(spans: Span[]): Span[] {
   if (spans.length < 2) return spans;
-  const seen = new Set<string>();
-  return spans
-    .sort((a, b) => a.start - b.start || a.end - b.end)
-    .filter((s) => {
-      const k = `${s.start}:${s.end}`;
-      if (seen.has(k)) return false;
-      seen.add(k);
-      return true;
-    });
+  spans.sort((a, b) => a.start - b.start || a.end - b.end);
+  let w = 1;
+  for (let r = 1; r < spans.length; r++) {
+    const s = spans[r] as Span;
+    const prev = spans[w - 1] as Span;
+    if (s.start === prev.start && s.end === prev.end) continue;
+    spans[w++] = s;
+  }
+  spans.length = w;
+  return spans;
 }
 
 const gap = (a: Span, b: Span): number => Math.max(0, Math.max(a.start, b.start) - Math.min(a.end, b.end));
 
+/** Whether a span lies within `within` characters of any span of `list`. */
+function nearAny(s: Span, list: readonly Span[], within: number): boolean {
+  for (let i = 0; i < list.length; i++) if (gap(s, list[i] as Span) <= within) return true;
+  return false;
+}
+
+/** Per language code (or '' for "every rule runs"): which rules apply, cached on the compiled matcher. */
+function appliesFor(cm: CompiledMatcher, lang: LanguageGuess): Uint8Array {
+  const all = lang.code === 'und' || lang.confidence < LOW_LANGUAGE_CONFIDENCE;
+  const key = all ? '' : lang.code;
+  let a = cm.applies.get(key);
+  if (a === undefined) {
+    a = Uint8Array.from(cm.rules, (r) => (ruleApplies(r, lang) ? 1 : 0));
+    cm.applies.set(key, a);
+  }
+  return a;
+}
+
 /** Runs every applicable rule on a tokenised, normalised post and returns the hits, in rule order. */
 export function matchRules(cm: CompiledMatcher, n: NormalisedText, tokens: readonly Token[], entities: Entities, lang: LanguageGuess): RuleHit[] {
   const { rules } = cm;
-  const applies = rules.map((r) => ruleApplies(r, lang));
+  const applies = appliesFor(cm, lang);
   const raw: Array<Span[] | undefined> = new Array<Span[] | undefined>(rules.length);
-  const add = (r: number, span: Span): void => {
-    const list = raw[r];
-    if (list) list.push(span);
-    else raw[r] = [span];
-  };
   // one cache lookup per token gives the terms starting there and the token's info, for terms continuing over it
-  const starts = tokens.map((t) => termsStartingAt(cm, t.text));
-  const infoAt = (k: number): TokenInfo => starts[k]?.info ?? infoOf(tokens[k]?.text ?? '');
+  const starts = new Array<TokenTerms>(tokens.length);
+  for (let i = 0; i < tokens.length; i++) starts[i] = termsStartingAt(cm, (tokens[i] as Token).text);
   for (let i = 0; i < tokens.length; i++) {
-    const tok = tokens[i];
-    const at = starts[i];
-    if (tok === undefined || at === undefined) continue;
-    const { indexed, prefixed } = at;
-    for (const ref of indexed) {
-      if (!applies[ref.rule]) continue;
-      const last = termEnd(tokens, i, ref.term, infoAt);
-      const b = tokens[last];
-      if (last >= 0 && b !== undefined) add(ref.rule, toOriginalSpan(n, tok.start, b.end));
-    }
-    for (const ref of prefixed) {
-      if (!applies[ref.rule]) continue;
-      const last = termEnd(tokens, i, ref.term, infoAt);
-      const b = tokens[last];
-      if (last >= 0 && b !== undefined) add(ref.rule, toOriginalSpan(n, tok.start, b.end));
+    const tok = tokens[i] as Token;
+    const at = starts[i] as TokenTerms;
+    for (let pass = 0; pass < 2; pass++) {
+      const refs = pass === 0 ? at.indexed : at.prefixed;
+      for (let x = 0; x < refs.length; x++) {
+        const ref = refs[x] as TermRef;
+        if (applies[ref.rule] === 0) continue;
+        const last = termEnd(tokens, starts, i, ref.term);
+        if (last < 0) continue;
+        const span = toOriginalSpan(n, tok.start, (tokens[last] as Token).end);
+        const list = raw[ref.rule];
+        if (list) list.push(span);
+        else raw[ref.rule] = [span];
+      }
     }
   }
-  for (const id of cm.prefilter.candidates(n.text)) {
-    const x = cm.regexes[id];
-    if (x === undefined || !applies[x.rule]) continue;
-    for (const [s, e] of findAll(x.regex, n.text)) add(x.rule, toOriginalSpan(n, s, e));
+  const ids = cm.prefilter.candidates(n.text);
+  for (let c = 0; c < ids.length; c++) {
+    const x = cm.regexes[ids[c] as number];
+    if (x === undefined || applies[x.rule] === 0) continue;
+    for (const [s, e] of findAll(x.regex, n.text)) {
+      const span = toOriginalSpan(n, s, e);
+      const list = raw[x.rule];
+      if (list) list.push(span);
+      else raw[x.rule] = [span];
+    }
   }
   for (const r of cm.entityRules) {
-    if (!applies[r]) continue;
-    for (const k of rules[r]?.entities ?? []) for (const s of entitySpans(entities, k)) add(r, s);
+    if (applies[r] === 0) continue;
+    for (const k of rules[r]?.entities ?? []) {
+      const spans = entitySpans(entities, k);
+      if (spans.length === 0) continue;
+      const list = raw[r];
+      if (list) list.push(...spans);
+      else raw[r] = spans;
+    }
   }
   const hits: RuleHit[] = [];
-  rules.forEach((rule, r) => {
+  for (let r = 0; r < rules.length; r++) {
     const found = raw[r];
-    if (found === undefined) return;
+    if (found === undefined) continue;
+    const rule = rules[r] as Rule;
     let spans = dedupe(found);
     const near = rule.near;
     if (near !== null) {
       const context: Span[] = [];
-      for (const o of cm.nearContext[r] ?? []) if (applies[o]) context.push(...(raw[o] ?? []));
-      for (const kind of ['phone', 'messenger', 'price'] as const) {
-        if (near.tags.includes(kind)) context.push(...entitySpans(entities, kind));
+      for (const o of cm.nearContext[r] ?? []) {
+        const other = raw[o];
+        if (applies[o] === 1 && other !== undefined) for (const sp of other) context.push(sp);
       }
-      spans = spans.filter((s) => context.some((c) => gap(s, c) <= near.within));
-      if (spans.length === 0) return;
+      for (const kind of ENTITY_KINDS) {
+        if (near.tags.includes(kind)) for (const sp of entitySpans(entities, kind)) context.push(sp);
+      }
+      spans = spans.filter((sp) => nearAny(sp, context, near.within));
+      if (spans.length === 0) continue;
     }
     hits.push({ ruleId: rule.id, description: rule.description, weight: rule.weight, tags: [...rule.tags], spans });
-  });
+  }
   return hits;
 }
+
+const ENTITY_KINDS = ['phone', 'messenger', 'price'] as const;

@@ -96,8 +96,11 @@ export interface CompiledModel {
   /** Scratch: per feature id, the number of the last post that counted it (dedupe without a Set per post). */
   seen: Uint32Array;
   stamp: number;
-  /** Scratch: the known feature ids of the post being scored. */
+  /** Scratch: the known feature ids of the post being scored, and a second buffer for sorting them. */
   known: Int32Array;
+  sortScratch: Int32Array;
+  /** Bits of the largest feature id, rounded up to a multiple of 8 (radix passes × 8). */
+  radixBits: number;
   /** Letter token text → ids of its known `w:` and `c:` features (cached, pure). */
   tokenIds: BoundedCache<Int32Array>;
 }
@@ -146,6 +149,13 @@ export class TrigramTable {
   }
 }
 
+/** Bits needed for ids below `n`, rounded up to a multiple of 8 (at least 8). */
+function radixBitsFor(n: number): number {
+  let bits = 8;
+  while (n - 1 >= 2 ** bits) bits += 8;
+  return bits;
+}
+
 /** Prepares a model for {@link scoreTokens}. Pure; O(number of weights · log). */
 export function compileModel(model: LinearModel): CompiledModel {
   const names = [...model.weights.keys()].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
@@ -167,7 +177,7 @@ export function compileModel(model: LinearModel): CompiledModel {
   });
   const trigrams = new TrigramTable(trigramNames.length);
   for (const [t, id] of trigramNames) trigrams.set(t.charCodeAt(0), t.charCodeAt(1), t.charCodeAt(2), id);
-  return { model, names, weights, words, trigrams, digits, entity, seen: new Uint32Array(names.length), stamp: 0, known: new Int32Array(names.length), tokenIds: new BoundedCache<Int32Array>(100_000) };
+  return { model, names, weights, words, trigrams, digits, entity, seen: new Uint32Array(names.length), stamp: 0, known: new Int32Array(names.length), sortScratch: new Int32Array(names.length), radixBits: radixBitsFor(names.length), tokenIds: new BoundedCache<Int32Array>(100_000) };
 }
 
 /** Ids of the known features of a letter token: `w:<token>`, then its trigrams (see the module comment), repeats kept. */
@@ -251,7 +261,7 @@ export function scoreTokens(cm: CompiledModel, tokens: readonly Token[], entitie
       buf[count++] = id;
     }
   }
-  const known = buf.subarray(0, count).sort(); // numeric order = name order
+  const known = sortIds(cm, count); // numeric order = name order
   const { model, weights, names } = cm;
   let margin = model.bias;
   for (let i = 0; i < count; i++) margin += weights[known[i] ?? 0] ?? 0;
@@ -288,6 +298,43 @@ export function scoreTokens(cm: CompiledModel, tokens: readonly Token[], entitie
     knownFeatures: count,
   };
 }
+
+/**
+ * Sorts the first `count` ids of `cm.known` in place, ascending, and returns that part: an LSD radix sort, 8 bits per
+ * pass over as many passes as the largest id needs (ids are below the number of features). For the ~100 ids of a
+ * post it takes a fraction of the time of TypedArray.prototype.sort.
+ */
+function sortIds(cm: CompiledModel, count: number): Int32Array {
+  let src = cm.known;
+  let dst = cm.sortScratch;
+  const counts = RADIX_COUNTS;
+  for (let shift = 0; shift < cm.radixBits; shift += 8) {
+    counts.fill(0);
+    for (let i = 0; i < count; i++) {
+      const b = ((src[i] ?? 0) >>> shift) & 255;
+      counts[b] = (counts[b] ?? 0) + 1;
+    }
+    let sum = 0;
+    for (let b = 0; b < 256; b++) {
+      const c = counts[b] ?? 0;
+      counts[b] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < count; i++) {
+      const v = src[i] ?? 0;
+      const b = (v >>> shift) & 255;
+      dst[counts[b] ?? 0] = v;
+      counts[b] = (counts[b] ?? 0) + 1;
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  if (src !== cm.known) cm.known.set(src.subarray(0, count));
+  return cm.known.subarray(0, count);
+}
+
+const RADIX_COUNTS = new Int32Array(256);
 
 /** How many top features an explanation lists; scratch of scoreTokens' selection. */
 const TOP_FEATURES = 8;

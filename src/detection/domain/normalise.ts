@@ -5,6 +5,8 @@ import { BoundedCache } from './bounded-cache';
 export { BoundedCache } from './bounded-cache';
 export { ARABIZI, isArabiziWord } from './arabizi';
 export { tokenise } from './tokenise';
+// exported by name so that in CommonJS output the module's own hot loops read local constants, not `exports.X`
+export { CONFUSABLES, EMPTY, IS_LATIN, IS_LETTER, MULTI };
 
 /**
  * Text normalisation with an offset map back to the original post.
@@ -33,10 +35,10 @@ export interface NormalisedText {
   readonly original: string;
   /** The normalised text. */
   readonly text: string;
-  /** For each UTF-16 code unit of `text`: start offset of its source in `original`. */
-  readonly starts: readonly number[];
+  /** For each UTF-16 code unit of `text`: start offset of its source in `original` (an Int32Array when made here). */
+  readonly starts: ArrayLike<number>;
   /** For each UTF-16 code unit of `text`: end offset (exclusive) of its source in `original`. */
-  readonly ends: readonly number[];
+  readonly ends: ArrayLike<number>;
 }
 
 /** A token of the normalised text (letters, digits, marks and `_`), with normalised offsets. */
@@ -72,7 +74,7 @@ const CHAR_MAP: Readonly<Record<string, string>> = {
 };
 
 /** Cyrillic and Greek lower-case letters that look like Latin ones. */
-export const CONFUSABLES: Readonly<Record<string, string>> = {
+const CONFUSABLES: Readonly<Record<string, string>> = {
   а: 'a', в: 'b', е: 'e', ё: 'e', г: 'r', к: 'k', м: 'm', н: 'h', о: 'o', п: 'n', р: 'p', с: 'c', т: 't', у: 'y',
   х: 'x', ѕ: 's', і: 'i', ї: 'i', ј: 'j', ԁ: 'd', һ: 'h', ԛ: 'q', ԝ: 'w', ь: 'b', ӏ: 'l', ш: 'w',
   α: 'a', β: 'b', γ: 'y', ε: 'e', η: 'n', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x', ω: 'w',
@@ -125,18 +127,12 @@ function mapCluster(raw: string): string {
   return r;
 }
 
-/** Mapped output of every ASCII code unit (the same as mapCluster gives, precomputed). */
-const ASCII_OUT: readonly string[] = Array.from({ length: 128 }, (_, c) => mapCluster(String.fromCharCode(c)));
 /** Non-ASCII clusters seen before: their mapped output (mapCluster is pure). */
 const CLUSTER_CACHE = new BoundedCache<string>(50_000);
 
-/** Mapped output and class of each lone BMP code point seen (mapCluster and classify are pure); filled lazily. */
-const BMP_OUT: Array<string | undefined> = new Array<string | undefined>(0x10000);
-const BMP_CLS = new Uint8Array(0x10000);
-
 /** Unit classes, as bits: letter-only output, a single Latin letter, a single Cyrillic/Greek letter. */
-export const IS_LETTER = 1;
-export const IS_LATIN = 2;
+const IS_LETTER = 1;
+const IS_LATIN = 2;
 const IS_CYR_GREEK = 4;
 const CLASS_CACHE = new BoundedCache<number>(50_000);
 function classify(out: string): number {
@@ -151,65 +147,121 @@ function classify(out: string): number {
   });
 }
 
-/** Clusters of the original after mapping, as parallel arrays (dropped clusters removed). */
+/** Unit output codes below 0: the output is the string in `Units.str` ({@link MULTI}), or nothing ({@link EMPTY}). */
+const MULTI = -1;
+const EMPTY = -2;
+/** Not computed yet, in {@link BMP_CODE}. */
+const UNSEEN = -3;
+
+/**
+ * Per lone BMP code point (a code unit not followed by a combining mark): its mapped output as one code unit (≥ 0),
+ * {@link MULTI} (then in BMP_STR) or {@link EMPTY}, and its class; filled lazily from mapCluster, which is pure.
+ */
+const BMP_CODE = new Int32Array(0x10000).fill(UNSEEN);
+const BMP_STR: Array<string | undefined> = new Array<string | undefined>(0x10000);
+const BMP_CLS = new Uint8Array(0x10000);
+
+function learnBmp(c: number): number {
+  const o = mapCluster(String.fromCharCode(c));
+  const code = o === '' ? EMPTY : o.length === 1 ? o.charCodeAt(0) : MULTI;
+  BMP_CODE[c] = code;
+  BMP_STR[c] = o;
+  BMP_CLS[c] = classify(o);
+  return code;
+}
+
+/**
+ * Clusters of the original after mapping, as parallel arrays over units 0..n−1 (dropped clusters removed): the output
+ * of unit k is the code unit `code[k]` when ≥ 0, `str[k]` when {@link MULTI}, nothing when {@link EMPTY}; it came from
+ * `original.slice(start[k], end[k])`; `cls[k]` holds its class bits ({@link IS_LETTER}, {@link IS_LATIN}). Scratch
+ * reused by every call (normalisation is synchronous), grown when a post needs more.
+ */
 export interface Units {
-  out: string[];
-  start: number[];
-  end: number[];
-  cls: number[];
+  n: number;
+  code: Int32Array;
+  str: string[];
+  start: Int32Array;
+  end: Int32Array;
+  cls: Uint8Array;
+}
+
+const UNITS: Units = { n: 0, code: new Int32Array(1024), str: [], start: new Int32Array(1024), end: new Int32Array(1024), cls: new Uint8Array(1024) };
+
+function reserve(u: Units, size: number): void {
+  if (u.code.length >= size) return;
+  let cap = u.code.length;
+  while (cap < size) cap *= 2;
+  u.code = new Int32Array(cap);
+  u.start = new Int32Array(cap);
+  u.end = new Int32Array(cap);
+  u.cls = new Uint8Array(cap);
+}
+
+/** The output of unit k as a string ('' when empty). */
+export function unitText(u: Units, k: number): string {
+  const c = u.code[k] ?? EMPTY;
+  if (c >= 0) return String.fromCharCode(c);
+  return c === MULTI ? (u.str[k] ?? '') : '';
+}
+
+function pushUnit(u: Units, out: string, start: number, end: number, cls: number): void {
+  const k = u.n++;
+  if (out.length === 1) u.code[k] = out.charCodeAt(0);
+  else {
+    u.code[k] = MULTI;
+    u.str[k] = out;
+  }
+  u.start[k] = start;
+  u.end[k] = end;
+  u.cls[k] = cls;
 }
 
 /** Splits the original into clusters (a base code point plus combining marks / variation selectors, or a flag pair) and maps each. */
 function mapUnits(original: string): Units {
-  const u: Units = { out: [], start: [], end: [], cls: [] };
+  const u = UNITS;
   const len = original.length;
+  reserve(u, len);
+  u.n = 0;
+  const code = u.code;
+  const starts = u.start;
+  const ends = u.end;
+  const cls = u.cls;
   let i = 0;
   while (i < len) {
     const c = original.charCodeAt(i);
-    let end: number;
-    let out: string;
-    if (c < 128 && !(i + 1 < len && isCombining(original.codePointAt(i + 1) ?? 0))) {
-      end = i + 1;
-      out = ASCII_OUT[c] ?? '';
-    } else {
-      const cp = original.codePointAt(i) ?? 0;
-      end = i + (cp > 0xffff ? 2 : 1);
-      if (isRegionalIndicator(cp)) {
-        if (isRegionalIndicator(original.codePointAt(end) ?? 0)) end += 2;
-      } else {
-        for (;;) {
-          if (end >= len) break;
-          const next = original.codePointAt(end) ?? 0;
-          if (!isCombining(next)) break;
-          end += next > 0xffff ? 2 : 1;
+    // a lone BMP code point (no combining mark after it, not a surrogate): its output and class from a table
+    if (c < 0xd800 || c > 0xdfff) {
+      const next = i + 1 < len ? original.charCodeAt(i + 1) : 0;
+      if (next < 0x300 || !isCombining(next >= 0xd800 && next <= 0xdbff ? (original.codePointAt(i + 1) ?? 0) : next)) {
+        let o = BMP_CODE[c] ?? UNSEEN;
+        if (o === UNSEEN) o = learnBmp(c);
+        if (o !== EMPTY) {
+          const k = u.n++;
+          code[k] = o;
+          if (o === MULTI) u.str[k] = BMP_STR[c] ?? '';
+          starts[k] = i;
+          ends[k] = i + 1;
+          cls[k] = BMP_CLS[c] ?? 0;
         }
-      }
-      if (end === i + 1) {
-        // a lone BMP code point: its output and class from a table (the same as the cluster cache gives)
-        let o = BMP_OUT[c];
-        if (o === undefined) {
-          o = mapCluster(String.fromCharCode(c));
-          BMP_OUT[c] = o;
-          BMP_CLS[c] = classify(o);
-        }
-        if (o !== '') {
-          u.out.push(o);
-          u.start.push(i);
-          u.end.push(end);
-          u.cls.push(BMP_CLS[c] ?? 0);
-        }
-        i = end;
+        i++;
         continue;
       }
-      out = CLUSTER_CACHE.get(original.slice(i, end), mapCluster);
     }
-    if (out !== '') {
-      // dropped characters must not separate the letters around them
-      u.out.push(out);
-      u.start.push(i);
-      u.end.push(end);
-      u.cls.push(classify(out));
+    const cp = original.codePointAt(i) ?? 0;
+    let end = i + (cp > 0xffff ? 2 : 1);
+    if (isRegionalIndicator(cp)) {
+      if (isRegionalIndicator(original.codePointAt(end) ?? 0)) end += 2;
+    } else {
+      for (;;) {
+        if (end >= len) break;
+        const next = original.codePointAt(end) ?? 0;
+        if (!isCombining(next)) break;
+        end += next > 0xffff ? 2 : 1;
+      }
     }
+    const out = CLUSTER_CACHE.get(original.slice(i, end), mapCluster);
+    // dropped characters must not separate the letters around them
+    if (out !== '') pushUnit(u, out, i, end, classify(out));
     i = end;
   }
   return u;
@@ -217,18 +269,19 @@ function mapUnits(original: string): Units {
 
 /** Step 6: look-alike folding per word, and leetspeak digits between Latin letters. */
 function foldLookAlikes(u: Units): void {
-  const n = u.out.length;
+  const n = u.n;
+  const { code, cls } = u;
   let latin = 0;
   let cyrGreek = 0;
   for (let k = 0; k < n; k++) {
-    const c = u.cls[k] ?? 0;
+    const c = cls[k] ?? 0;
     if (c & IS_LATIN) latin++;
     else if (c & IS_CYR_GREEK) cyrGreek++;
   }
   if (cyrGreek > 0) {
     let i = 0;
     while (i < n) {
-      if (!((u.cls[i] ?? 0) & IS_LETTER)) {
+      if (!((cls[i] ?? 0) & IS_LETTER)) {
         i++;
         continue;
       }
@@ -236,21 +289,21 @@ function foldLookAlikes(u: Units): void {
       let wl = 0;
       let wc = 0;
       let allConfusable = true;
-      while (j < n && (u.cls[j] ?? 0) & IS_LETTER) {
-        const c = u.cls[j] ?? 0;
+      while (j < n && (cls[j] ?? 0) & IS_LETTER) {
+        const c = cls[j] ?? 0;
         if (c & IS_LATIN) wl++;
         if (c & IS_CYR_GREEK) {
           wc++;
-          if (CONFUSABLES[u.out[j] ?? ''] === undefined) allConfusable = false;
+          if (CONFUSABLES[unitText(u, j)] === undefined) allConfusable = false;
         }
         j++;
       }
       if (wc > 0 && allConfusable && (wl > 0 || latin > cyrGreek)) {
         for (let k = i; k < j; k++) {
-          const f = CONFUSABLES[u.out[k] ?? ''];
+          const f = CONFUSABLES[unitText(u, k)];
           if (f !== undefined) {
-            u.out[k] = f;
-            u.cls[k] = IS_LETTER | IS_LATIN;
+            code[k] = f.charCodeAt(0);
+            cls[k] = IS_LETTER | IS_LATIN;
           }
         }
       }
@@ -259,26 +312,33 @@ function foldLookAlikes(u: Units): void {
   }
   foldArabizi(u);
   for (let k = 1; k + 1 < n; k++) {
-    const o = u.out[k] ?? '';
-    // only a one-unit digit can be leetspeak: test that before the table lookup
-    if (o.length !== 1 || o.charCodeAt(0) < 48 || o.charCodeAt(0) > 57) continue;
-    const leet = LEET[o];
-    if (leet !== undefined && (u.cls[k - 1] ?? 0) & IS_LATIN && (u.cls[k + 1] ?? 0) & IS_LATIN) {
-      u.out[k] = leet;
-      u.cls[k] = IS_LETTER | IS_LATIN;
+    const o = code[k] ?? EMPTY;
+    // only a one-unit digit can be leetspeak
+    if (o < 48 || o > 57) continue;
+    const leet = LEET_CODE[o - 48] ?? -1;
+    if (leet >= 0 && (cls[k - 1] ?? 0) & IS_LATIN && (cls[k + 1] ?? 0) & IS_LATIN) {
+      code[k] = leet;
+      cls[k] = IS_LETTER | IS_LATIN;
     }
   }
 }
 
+/** LEET by digit 0..9 as a code unit, or −1. */
+const LEET_CODE = Int32Array.from({ length: 10 }, (_, d) => LEET[String(d)]?.charCodeAt(0) ?? -1);
+/** SPACING_SEPARATORS as code units. */
+const SEPARATOR_CODES = new Set([...SPACING_SEPARATORS].map((s) => s.charCodeAt(0)));
 
 /** Step 7: joins letter-spaced words by emptying the separators between single letters. */
 function joinLetterSpacing(u: Units): void {
-  const n = u.out.length;
-  const letter = (k: number): boolean => k >= 0 && k < n && ((u.cls[k] ?? 0) & IS_LETTER) !== 0;
+  const n = u.n;
+  const { code, cls } = u;
+  const letter = (k: number): boolean => k >= 0 && k < n && ((cls[k] ?? 0) & IS_LETTER) !== 0;
   const single = (k: number): boolean => {
     if (!letter(k) || letter(k - 1) || letter(k + 1)) return false;
-    const o = u.out[k] ?? '';
-    return o.length === 1 || (o.length === 2 && (o.codePointAt(0) ?? 0) > 0xffff);
+    const c = code[k] ?? EMPTY;
+    if (c >= 0) return true;
+    const o = c === MULTI ? (u.str[k] ?? '') : '';
+    return o.length === 2 && (o.codePointAt(0) ?? 0) > 0xffff;
   };
   let i = 0;
   while (i < n) {
@@ -290,19 +350,47 @@ function joinLetterSpacing(u: Units): void {
     let dotsOnly = true;
     let k = i;
     for (;;) {
-      const sep = u.out[k + 1];
-      if (sep === undefined || !SPACING_SEPARATORS.has(sep) || !single(k + 2)) break;
-      if (sep !== '.') dotsOnly = false;
+      const sep = k + 1 < n ? (code[k + 1] ?? EMPTY) : EMPTY;
+      if (!SEPARATOR_CODES.has(sep) || !single(k + 2)) break;
+      if (sep !== 0x2e) dotsOnly = false;
       count++;
       k += 2;
     }
     if (count >= 4 || (dotsOnly && count >= 2)) {
-      for (let s = i + 1; s < k; s += 2) u.out[s] = '';
+      for (let s = i + 1; s < k; s += 2) code[s] = EMPTY;
       // a trailing dot of "u.k." belongs to the abbreviation
-      if (dotsOnly && u.out[k + 1] === '.') u.out[k + 1] = '';
+      if (dotsOnly && k + 1 < n && code[k + 1] === 0x2e) code[k + 1] = EMPTY;
     }
     i = k + 1;
   }
+}
+
+/** Scratch of normalise's assembly: the normalised text's code units and their original offsets. */
+let TEXT_BUF = new Uint16Array(4096);
+let STARTS_BUF = new Int32Array(4096);
+let ENDS_BUF = new Int32Array(4096);
+
+function growAssembly(size: number): void {
+  if (TEXT_BUF.length >= size) return;
+  let cap = TEXT_BUF.length;
+  while (cap < size) cap *= 2;
+  const t = new Uint16Array(cap);
+  t.set(TEXT_BUF);
+  const s = new Int32Array(cap);
+  s.set(STARTS_BUF);
+  const e = new Int32Array(cap);
+  e.set(ENDS_BUF);
+  TEXT_BUF = t;
+  STARTS_BUF = s;
+  ENDS_BUF = e;
+}
+
+/** A string from UTF-16 code units, in chunks (String.fromCharCode takes its arguments on the stack). */
+function fromCodeUnits(buf: Uint16Array, len: number): string {
+  if (len <= 4096) return String.fromCharCode.apply(null, buf.subarray(0, len) as unknown as number[]);
+  let s = '';
+  for (let i = 0; i < len; i += 4096) s += String.fromCharCode.apply(null, buf.subarray(i, Math.min(len, i + 4096)) as unknown as number[]);
+  return s;
 }
 
 /**
@@ -314,37 +402,41 @@ export function normalise(original: string): NormalisedText {
   const u = mapUnits(original);
   foldLookAlikes(u);
   joinLetterSpacing(u);
-  let text = '';
-  const starts: number[] = [];
-  const ends: number[] = [];
+  const { code, start, end } = u;
+  let len = 0;
   let lastWasSpace = true;
-  for (let k = 0; k < u.out.length; k++) {
-    const out = u.out[k] ?? '';
-    const s = u.start[k] ?? 0;
-    const e = u.end[k] ?? 0;
-    if (out.length === 1) {
-      if (out === ' ') {
+  for (let k = 0; k < u.n; k++) {
+    const c = code[k] ?? EMPTY;
+    if (c === EMPTY) continue;
+    const s = start[k] ?? 0;
+    const e = end[k] ?? 0;
+    if (c >= 0) {
+      if (c === 0x20) {
         if (lastWasSpace) continue;
         lastWasSpace = true;
       } else lastWasSpace = false;
-      text += out;
-      starts.push(s);
-      ends.push(e);
+      if (len >= TEXT_BUF.length) growAssembly(len + 1);
+      TEXT_BUF[len] = c;
+      STARTS_BUF[len] = s;
+      ENDS_BUF[len] = e;
+      len++;
       continue;
     }
-    for (const ch of out) {
-      if (ch === ' ') {
+    const out = u.str[k] ?? '';
+    if (len + out.length > TEXT_BUF.length) growAssembly(len + out.length);
+    for (let j = 0; j < out.length; j++) {
+      const ch = out.charCodeAt(j);
+      if (ch === 0x20) {
         if (lastWasSpace) continue;
         lastWasSpace = true;
       } else lastWasSpace = false;
-      text += ch;
-      for (let c = 0; c < ch.length; c++) {
-        starts.push(s);
-        ends.push(e);
-      }
+      TEXT_BUF[len] = ch;
+      STARTS_BUF[len] = s;
+      ENDS_BUF[len] = e;
+      len++;
     }
   }
-  return { original, text, starts, ends };
+  return { original, text: fromCodeUnits(TEXT_BUF, len), starts: STARTS_BUF.slice(0, len), ends: ENDS_BUF.slice(0, len) };
 }
 
 /**
