@@ -6,7 +6,7 @@ import { makePosts } from '../../scripts/bench-classify';
 import { extractEntities, findPhones, MESSENGER_PATTERNS, readCandidate } from '../../src/detection/domain/entities';
 import { replaceNoiseRuns } from '../../src/detection/domain/language';
 import { compileLinearRegex, findAll, requiredLiterals } from '../../src/detection/domain/linear-regex';
-import { compileMatcher } from '../../src/detection/domain/matcher';
+import { compileMatcher, regexCandidates } from '../../src/detection/domain/matcher';
 import { compileModel, extractFeatures, scoreModel, scoreTokens } from '../../src/detection/domain/model';
 import { normalise, tokenise } from '../../src/detection/domain/normalise';
 import { loadModelFile } from '../../src/detection/model-loader';
@@ -154,11 +154,12 @@ describe('requiredLiterals', () => {
     }
   });
 
-  it('the prefilter keeps exactly the regexes that match', () => {
+  it('the prefilter keeps exactly the regexes that match (anchors read off the text and off the tokens)', () => {
     const cm = compileMatcher(loadRulesetFromDir(join(root, 'policies/detection')).rules);
+    expect(cm.tokenAnchors.some((a) => a !== null)).toBe(true);
     for (const n of normalised) {
       const matching = cm.regexes.flatMap((x, i) => (x.regex.pattern.test(n.text) ? [i] : []));
-      expect(cm.prefilter.candidates(n.text)).toEqual(matching);
+      expect(regexCandidates(cm, n.text, tokenise(n.text))).toEqual(matching);
     }
   });
 });

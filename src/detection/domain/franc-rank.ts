@@ -31,88 +31,88 @@ export interface ScriptGroup {
 }
 
 /**
- * franc models of the route languages of one script, in franc's data order, as one table: trigram → each language's
- * rank of that trigram (−1 when absent), so one lookup serves every language. A trigram is keyed by its three
- * characters' indices in `chars` (10 bits each, a small integer); a trigram with a character no model uses cannot be
- * in any model and is counted apart.
+ * franc models of the route languages of one script, in franc's data order, as tables: trigram → each language's
+ * rank of that trigram (−1 when absent), so one lookup serves every language. A trigram's characters are numbered by
+ * `chars` (1..`width` − 1; 0 = a character no model uses, whose trigrams cannot be in any model and are counted apart).
  */
 export interface FrancModels {
   langs: readonly string[];
+  /** UTF-16 code unit → character number (1-based, at most 1023). */
   chars: ReadonlyMap<number, number>;
   /** `chars` as a table over UTF-16 code units (0 = not in any model). */
   charIndex: Uint16Array;
+  /** Trigram key (a << 20 | b << 10 | c, character numbers) → rank of the trigram in each language (−1 = absent). */
   table: ReadonlyMap<number, Int16Array>;
-  /** `table` flattened: trigram key → row r (−1 when absent); ranks of language l at `ranks[r × langs.length + l]`. */
-  rows: IntTable;
-  ranks: Int16Array;
-  /** Scratch of francRank: a count per row (all zero between calls), and the rows counted. */
+  /** Character numbers plus one (the 0 of unknown characters): the side of the square `pairs` table. */
+  width: number;
+  /** First two characters (a × width + b) → pair number p (−1 when no model trigram starts so). */
+  pairs: Int32Array;
+  /** Pair p and third character c (p × width + c) → row r of the trigram (−1 when the trigram is in no model). */
+  rows: Int32Array;
+  /**
+   * Row r's ranks, without the absences: the languages whose model holds the trigram are `entryLangs[e]` (index into
+   * `langs`) with rank `entryRanks[e]` (0 = most frequent) for e in `rowEntries[r]` ≤ e < `rowEntries[r + 1]` (most
+   * trigrams are in one or two of the languages' models).
+   */
+  rowEntries: Int32Array;
+  entryLangs: Uint8Array;
+  entryRanks: Int16Array;
+  /** Scratch of the ranking: a count per row (all zero between calls), the rows counted, a distance per language. */
   rowCounts: Int32Array;
   touched: Int32Array;
-}
-
-/**
- * An open-addressing hash table from non-negative int32 keys to int32 values (−1 = absent), for lookups in hot
- * loops without Map overhead. Capacity: a power of two at least twice the number of keys given.
- */
-export class IntTable {
-  private readonly keys: Int32Array;
-  private readonly values: Int32Array;
-  private readonly mask: number;
-  constructor(entries: number) {
-    let cap = 16;
-    while (cap < entries * 2) cap *= 2;
-    this.mask = cap - 1;
-    this.keys = new Int32Array(cap).fill(-1);
-    this.values = new Int32Array(cap).fill(-1);
-  }
-  /** @throws RangeError on a negative key */
-  set(key: number, value: number): void {
-    if (key < 0) throw new RangeError('IntTable keys are non-negative');
-    let i = Math.imul(key, 0x9e3779b1) >>> 0;
-    for (;;) {
-      i &= this.mask;
-      const k = this.keys[i] ?? -1;
-      if (k === -1 || k === key) break;
-      i++;
-    }
-    this.keys[i] = key;
-    this.values[i] = value;
-  }
-  get(key: number): number {
-    let i = Math.imul(key, 0x9e3779b1) >>> 0;
-    for (;;) {
-      i &= this.mask;
-      const k = this.keys[i] ?? -1;
-      if (k === key) return this.values[i] ?? -1;
-      if (k === -1) return -1;
-      i++;
-    }
-  }
+  distances: Float64Array;
 }
 
 function flatten(
   langs: readonly string[],
+  chars: ReadonlyMap<number, number>,
   table: ReadonlyMap<number, Int16Array>,
-): { rows: IntTable; ranks: Int16Array; rowCounts: Int32Array; touched: Int32Array } {
-  const rows = new IntTable(table.size);
-  const ranks = new Int16Array(table.size * langs.length);
+): Pick<
+  FrancModels,
+  'width' | 'pairs' | 'rows' | 'rowEntries' | 'entryLangs' | 'entryRanks' | 'rowCounts' | 'touched' | 'distances'
+> {
+  const width = chars.size + 1;
+  const pairs = new Int32Array(width * width).fill(-1);
+  let nPairs = 0;
+  for (const k of table.keys()) {
+    const ab = (k >>> 20) * width + ((k >>> 10) & 1023);
+    if (pairs[ab] === -1) pairs[ab] = nPairs++;
+  }
+  const rows = new Int32Array(nPairs * width).fill(-1);
+  const rowEntries = new Int32Array(table.size + 1);
+  const langsOf: number[] = [];
+  const ranksOf: number[] = [];
   let r = 0;
   for (const [k, rs] of table) {
-    rows.set(k, r);
-    ranks.set(rs, r * langs.length);
-    r++;
+    const p = pairs[(k >>> 20) * width + ((k >>> 10) & 1023)] ?? 0;
+    rows[p * width + (k & 1023)] = r;
+    rs.forEach((rank, l) => {
+      if (rank < 0) return;
+      langsOf.push(l);
+      ranksOf.push(rank);
+    });
+    rowEntries[++r] = langsOf.length;
   }
-  return { rows, ranks, rowCounts: new Int32Array(table.size), touched: new Int32Array(table.size) };
+  return {
+    width,
+    pairs,
+    rows,
+    rowEntries,
+    entryLangs: Uint8Array.from(langsOf),
+    entryRanks: Int16Array.from(ranksOf),
+    rowCounts: new Int32Array(table.size),
+    touched: new Int32Array(table.size),
+    distances: new Float64Array(langs.length),
+  };
 }
 
-const emptyModels = (): FrancModels => ({
-  langs: [],
-  chars: new Map(),
-  charIndex: new Uint16Array(0x10000),
-  table: new Map(),
-  ...flatten([], new Map()),
-});
+const emptyModels = (): FrancModels => {
+  const chars = new Map<number, number>();
+  const table = new Map<number, Int16Array>();
+  return { langs: [], chars, charIndex: new Uint16Array(0x10000), table, ...flatten([], chars, table) };
+};
 
+/** The {@link FrancModels} of franc@5's `script` group (e.g. 'Latin'), restricted to {@link ROUTE_LANGUAGES}. */
 export function routeModels(script: string): FrancModels {
   const group = FRANC_DATA[script] ?? {};
   const langs = Object.keys(group).filter((lang) => ROUTE_LANGUAGES.includes(lang));
@@ -144,7 +144,7 @@ export function routeModels(script: string): FrancModels {
   });
   const charIndex = new Uint16Array(0x10000);
   for (const [c, i] of chars) charIndex[c] = i;
-  return { langs, chars, charIndex, table, ...flatten(langs, table) };
+  return { langs, chars, charIndex, table, ...flatten(langs, chars, table) };
 }
 
 export const SCRIPTS: readonly ScriptGroup[] = [
@@ -159,7 +159,8 @@ export const SCRIPTS: readonly ScriptGroup[] = [
 const SCRIPT_OF_BMP = new Uint8Array(0x10000);
 /** The same for code points above the BMP, without the offset. */
 const SCRIPT_OF_ASTRAL = new Map<number, number>();
-function scriptOf(cp: number): number {
+/** Index into {@link SCRIPTS} of the script of code point `cp` (the first whose `re` matches it), −1 for none. */
+export function scriptOf(cp: number): number {
   if (cp < 128) return (cp >= 65 && cp <= 90) || (cp >= 97 && cp <= 122) ? 0 : -1;
   if (cp < 0x10000) {
     const k = SCRIPT_OF_BMP[cp] ?? 0;
@@ -210,26 +211,27 @@ const FRANC_MAX_DIFFERENCE = 300;
 const FRANC_PUNCTUATION = /[\u0021-\u0040]+/gu;
 
 /**
- * A reusable counter of distinct (x, y) int32 pairs: open addressing over a fixed capacity, cleared in O(1) by a
- * generation number. Holds at most `capacity / 2` pairs (francRank adds at most FRANC_MAX_LENGTH).
+ * A reusable set of distinct trigrams, each given by its three UTF-16 code units (x = first, y = second << 16 | third):
+ * open addressing over a fixed power-of-two capacity (slot from the high bits of a multiplicative hash), cleared in O(1)
+ * by a generation number. Holds fewer than `capacity` trigrams (a capped text has at most 2 × FRANC_MAX_LENGTH, as
+ * lower-casing at most doubles its 2048 code units).
  */
-class PairCounter {
+class TrigramSet {
   private readonly xs: Int32Array;
   private readonly ys: Int32Array;
   private readonly gens: Uint32Array;
-  private readonly slots: Int32Array;
-  private readonly counts: Int32Array;
+  private readonly shift: number;
   private readonly mask: number;
   private gen = 0;
-  /** Number of distinct pairs since the last reset. */
+  /** Number of distinct trigrams since the last reset. */
   size = 0;
-  constructor(capacity: number) {
+  constructor(bits: number) {
+    const capacity = 1 << bits;
+    this.shift = 32 - bits;
     this.mask = capacity - 1;
     this.xs = new Int32Array(capacity);
     this.ys = new Int32Array(capacity);
     this.gens = new Uint32Array(capacity);
-    this.counts = new Int32Array(capacity);
-    this.slots = new Int32Array(capacity);
   }
   reset(): void {
     this.size = 0;
@@ -239,94 +241,106 @@ class PairCounter {
     }
   }
   add(x: number, y: number): void {
-    let i = (Math.imul(x, 0x9e3779b1) ^ Math.imul(y, 0x85ebca6b)) >>> 0;
+    let h = Math.imul(y, 0x9e3779b1) ^ x;
+    h = Math.imul(h ^ (h >>> 15), 0x85ebca6b);
+    let i = h >>> this.shift;
+    const gens = this.gens;
+    const gen = this.gen;
     for (;;) {
-      i &= this.mask;
-      if (this.gens[i] !== this.gen) {
-        this.gens[i] = this.gen;
+      if (gens[i] !== gen) {
+        if (this.size >= this.mask) throw new RangeError('TrigramSet is full');
+        gens[i] = gen;
         this.xs[i] = x;
         this.ys[i] = y;
-        this.counts[i] = 1;
-        this.slots[this.size++] = i;
+        this.size++;
         return;
       }
-      if (this.xs[i] === x && this.ys[i] === y) {
-        this.counts[i] = (this.counts[i] ?? 0) + 1;
-        return;
-      }
-      i++;
+      if (this.xs[i] === x && this.ys[i] === y) return;
+      i = (i + 1) & this.mask;
     }
-  }
-  /** x of the s-th distinct pair, in first-seen order. */
-  keyAt(s: number): number {
-    return this.xs[this.slots[s] ?? 0] ?? 0;
-  }
-  countAt(s: number): number {
-    return this.counts[this.slots[s] ?? 0] ?? 0;
   }
 }
 
-/** Scratch counters of francRank (synchronous, so one pair serves every call); 2 × FRANC_MAX_LENGTH rounded up. */
-const KNOWN_TRIGRAMS = new PairCounter(8192);
-const UNKNOWN_TRIGRAMS = new PairCounter(8192);
+/** Scratch of the ranking (synchronous, so one serves every call): 2^14 slots, 4 × the most trigrams of a capped text. */
+const OTHER_TRIGRAMS = new TrigramSet(14);
+
+/**
+ * franc@5's trigram distance of the cleaned text held in `buf[0..end)` (UTF-16 code units: franc's cleaned, lower-cased
+ * value wrapped in one space each side) to each language of `models`, into `models.distances` (integers, in
+ * `models.langs` order): for each distinct trigram, |count − rank − 1| where the model has it, FRANC_MAX_DIFFERENCE
+ * where not. Counts are kept without a Map: a trigram of the models counts in its row of the scratch `rowCounts`; the
+ * others (a character no model uses, or known characters in no model) only need their number of distinct ones.
+ * @throws RangeError as {@link rankCleaned}
+ */
+export function trigramDistances(buf: Uint16Array, end: number, models: FrancModels): Float64Array {
+  const { charIndex: ci, pairs, rows, rowCounts, touched, width, distances: d } = models;
+  const other = OTHER_TRIGRAMS;
+  other.reset();
+  let rowsSeen = 0;
+  if (end >= 3) {
+    let ca = buf[0] ?? 0;
+    let cb = buf[1] ?? 0;
+    let a = ci[ca] ?? 0;
+    let b = ci[cb] ?? 0;
+    for (let i = 2; i < end; i++) {
+      const cc = buf[i] ?? 0;
+      const c = ci[cc] ?? 0;
+      let row = -1;
+      if (a !== 0 && b !== 0 && c !== 0) {
+        const p = pairs[a * width + b] ?? -1;
+        if (p >= 0) row = rows[p * width + c] ?? -1;
+      }
+      if (row < 0) other.add(ca, (cb << 16) | cc);
+      else {
+        const seen = rowCounts[row] ?? 0;
+        if (seen === 0) touched[rowsSeen++] = row;
+        rowCounts[row] = seen + 1;
+      }
+      a = b;
+      b = c;
+      ca = cb;
+      cb = cc;
+    }
+  }
+  // every distinct trigram costs FRANC_MAX_DIFFERENCE in every language, less what a language holding it saves
+  d.fill((other.size + rowsSeen) * FRANC_MAX_DIFFERENCE);
+  const { rowEntries, entryLangs, entryRanks } = models;
+  for (let s = 0; s < rowsSeen; s++) {
+    const row = touched[s] ?? 0;
+    const count = rowCounts[row] ?? 0;
+    rowCounts[row] = 0;
+    const to = rowEntries[row + 1] ?? 0;
+    for (let e = rowEntries[row] ?? 0; e < to; e++) {
+      const l = entryLangs[e] ?? 0;
+      d[l] = (d[l] ?? 0) + (Math.abs(count - (entryRanks[e] ?? 0) - 1) - FRANC_MAX_DIFFERENCE);
+    }
+  }
+  return d;
+}
 
 /**
  * franc@5's `all(value, { only })` for one script group, computed as franc does (same cleaning, trigram counts,
- * distances, stable sort and normalisation) with Maps and without its per-call script detection, which we do
- * ourselves. `test/unit/detection-language-parity.spec.ts` checks it against franc itself.
+ * distances, stable sort and normalisation) with integer tables and without its per-call script detection, which we
+ * do ourselves. `test/unit/detection-language-parity.spec.ts` checks it against franc itself.
  */
 export function francRank(value: string, models: FrancModels): Array<[string, number]> {
   const v = value.slice(0, FRANC_MAX_LENGTH);
   return rankCleaned(v.length, ` ${v.replace(FRANC_PUNCTUATION, ' ').replace(/\s+/gu, ' ').trim().toLowerCase()} `, models);
 }
 
-/** francRank after franc's cleaning: `length` is the length of the text before cleaning (after the 2048 cap). */
+/** Code units of a cleaned text for {@link trigramDistances} (grown when a longer text comes). */
+let cleanedUnits = new Uint16Array(4 * FRANC_MAX_LENGTH + 8);
+
+/**
+ * francRank after franc's cleaning: `length` is the length of the text before cleaning (after the 2048 cap), `cleaned`
+ * the cleaned, lower-cased text wrapped in spaces. Returns [franc code, relative score 0..1] from best to worst.
+ * @throws RangeError when `cleaned` has 16384 or more distinct trigrams outside the models (never for a text capped
+ * at FRANC_MAX_LENGTH, as francRank's and identifyLanguage's are)
+ */
 export function rankCleaned(length: number, cleaned: string, models: FrancModels): Array<[string, number]> {
-  // distinct trigrams and their counts, without a Map or Set per call: a trigram of the models counts in its row of
-  // the scratch `rowCounts`; the others are kept apart by key (known characters, but in no model) or by their three
-  // code units (a character no model uses), each distinct one adding FRANC_MAX_DIFFERENCE for every language
-  const { rows, ranks, rowCounts, touched } = models;
-  const missing = KNOWN_TRIGRAMS;
-  const unknown = UNKNOWN_TRIGRAMS;
-  missing.reset();
-  unknown.reset();
-  let rowsSeen = 0;
-  const ci = models.charIndex;
-  let ca = cleaned.charCodeAt(0);
-  let cb = cleaned.charCodeAt(1);
-  let a = ci[ca] ?? 0;
-  let b = ci[cb] ?? 0;
-  for (let i = 2; i < cleaned.length; i++) {
-    const cc = cleaned.charCodeAt(i);
-    const c = ci[cc] ?? 0;
-    if (a === 0 || b === 0 || c === 0) unknown.add(ca, (cb << 16) | cc);
-    else {
-      const k = (a << 20) | (b << 10) | c;
-      const row = rows.get(k);
-      if (row < 0) missing.add(k, 0);
-      else {
-        const seen = rowCounts[row] ?? 0;
-        if (seen === 0) touched[rowsSeen++] = row;
-        rowCounts[row] = seen + 1;
-      }
-    }
-    a = b;
-    b = c;
-    ca = cb;
-    cb = cc;
-  }
-  const n = models.langs.length;
-  const d = new Array<number>(n).fill((unknown.size + missing.size) * FRANC_MAX_DIFFERENCE);
-  for (let s = 0; s < rowsSeen; s++) {
-    const row = touched[s] ?? 0;
-    const count = rowCounts[row] ?? 0;
-    rowCounts[row] = 0;
-    const base = row * n;
-    for (let l = 0; l < n; l++) {
-      const rank = ranks[base + l] ?? -1;
-      d[l] = (d[l] ?? 0) + (rank < 0 ? FRANC_MAX_DIFFERENCE : Math.abs(count - rank - 1));
-    }
-  }
+  if (cleanedUnits.length < cleaned.length) cleanedUnits = new Uint16Array(cleaned.length);
+  for (let i = 0; i < cleaned.length; i++) cleanedUnits[i] = cleaned.charCodeAt(i);
+  const d = trigramDistances(cleanedUnits, cleaned.length, models);
   const distances = models.langs.map((lang, l): [string, number] => [lang, d[l] ?? 0]);
   distances.sort((a, b) => a[1] - b[1]);
   const min = distances[0]?.[1] ?? 0;
@@ -334,3 +348,35 @@ export function rankCleaned(length: number, cleaned: string, models: FrancModels
   return distances.map(([l, dist]) => [l, 1 - (dist - min) / max || 0]);
 }
 
+/**
+ * The first two of {@link rankCleaned}'s ranking, from distances already in `models.distances` (see
+ * {@link trigramDistances}) without building it: `top` is the index in `models.langs` of the language that sorts first
+ * (least distance; on ties the first in `models.langs`, as the stable sort keeps), −1 when there is no language;
+ * `runnerUp` is the relative score (0..1, the same arithmetic) of the one that sorts second, 0 when there is none.
+ */
+export function topTwo(length: number, models: FrancModels): { top: number; runnerUp: number } {
+  const d = models.distances;
+  const n = models.langs.length;
+  let top = -1;
+  let min = 0;
+  for (let l = 0; l < n; l++) {
+    const x = d[l] ?? 0;
+    if (top < 0 || x < min) {
+      top = l;
+      min = x;
+    }
+  }
+  let second = -1;
+  let secondDist = 0;
+  for (let l = 0; l < n; l++) {
+    if (l === top) continue;
+    const x = d[l] ?? 0;
+    if (second < 0 || x < secondDist) {
+      second = l;
+      secondDist = x;
+    }
+  }
+  if (second < 0) return { top, runnerUp: 0 };
+  const max = length * FRANC_MAX_DIFFERENCE - min;
+  return { top, runnerUp: 1 - (secondDist - min) / max || 0 };
+}

@@ -94,15 +94,21 @@ export function findAll(re: LinearRegex, text: string): Array<[number, number]> 
 
 /** A prefilter over many regexes: which of them match somewhere in a text (ignoring boundaries). */
 export interface RegexPrefilter {
-  candidates(text: string): readonly number[];
+  /**
+   * Indices of the regexes that match somewhere in `text`. `external[i] === 1` says that an anchor of regex i occurs
+   * in the text, for the regexes the caller looks for itself (see {@link buildPrefilter}); required when there are any.
+   */
+  candidates(text: string, external?: ArrayLike<number>): readonly number[];
 }
 
 /**
  * Builds one RE2Set over the cores; if the set cannot be built, every regex is a candidate for every text. Regexes
  * whose anchors are absent from the text are never candidates, and when that leaves none the set is not run. The
- * anchors of all regexes are looked for in one pass over the text, indexed by their first two code units.
+ * anchors of all regexes are looked for in one pass over the text, indexed by their first two code units, except those of
+ * the regexes marked in `externallyAnchored`, whose presence the caller finds out otherwise (the matcher reads it off
+ * the post's tokens) and passes to `candidates`.
  */
-export function buildPrefilter(regexes: readonly LinearRegex[]): RegexPrefilter {
+export function buildPrefilter(regexes: readonly LinearRegex[], externallyAnchored: readonly boolean[] = []): RegexPrefilter {
   const all = regexes.map((_, i) => i);
   if (regexes.length === 0) return { candidates: () => [] };
   // anchors indexed by their first code unit, then by their second (one-unit anchors apart); per first code unit the
@@ -111,8 +117,10 @@ export function buildPrefilter(regexes: readonly LinearRegex[]): RegexPrefilter 
   type Slot = { single: number[]; next: number[]; lists: Entry[][] };
   const byFirst = new Array<Slot | undefined>(0x10000);
   const unanchored: boolean[] = regexes.map((r) => r.anchors === null);
-  const anchoredCount = unanchored.filter((u) => !u).length;
+  const external: boolean[] = regexes.map((r, i) => r.anchors !== null && externallyAnchored[i] === true);
+  const anchoredCount = regexes.filter((r, i) => r.anchors !== null && !external[i]).length;
   regexes.forEach((r, regex) => {
+    if (external[regex]) return;
     for (const anchor of r.anchors ?? []) {
       const c = anchor.charCodeAt(0);
       let slot = byFirst[c];
@@ -145,14 +153,20 @@ export function buildPrefilter(regexes: readonly LinearRegex[]): RegexPrefilter 
   let stamp = 0;
   const anyUnanchored = unanchored.includes(true);
   return {
-    candidates: (text) => {
+    candidates: (text, extern) => {
       if (++stamp === 0xffffffff) {
         ok.fill(0);
         stamp = 1;
       }
       const mark = stamp;
-      for (let r = 0; r < unanchored.length; r++) if (unanchored[r]) ok[r] = mark;
       let any = anyUnanchored;
+      for (let r = 0; r < unanchored.length; r++) {
+        if (unanchored[r]) ok[r] = mark;
+        else if (external[r] && extern?.[r] === 1) {
+          ok[r] = mark;
+          any = true;
+        }
+      }
       let left = anchoredCount;
       for (let i = 0; i < text.length && left > 0; i++) {
         const slot = byFirst[text.charCodeAt(i)];

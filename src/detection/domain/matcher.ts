@@ -2,6 +2,7 @@ import { buildPrefilter, findAll, type LinearRegex, type RegexPrefilter } from '
 import { BoundedCache, toOriginalSpan, type NormalisedText, type Token } from './normalise';
 import type { CompiledTerm, EntityKind, Rule, TermWord } from './ruleset';
 import { arabicVariants, STEMMERS, MIN_STEM_LENGTH } from './stemming';
+import { isTokenText } from './tokenise';
 import type { Entities, LanguageGuess, RuleHit, Span } from './types';
 
 /**
@@ -45,6 +46,14 @@ export interface CompiledMatcher {
   prefixStarts: ReadonlySet<number> | null;
   regexes: ReadonlyArray<{ rule: number; regex: LinearRegex }>;
   prefilter: RegexPrefilter;
+  /**
+   * Regexes whose anchors are all whole-token text (letters, digits, marks, `_`): such an anchor occurs in a post iff it
+   * occurs inside one of its tokens, so their presence is read off the cached token entries ({@link TokenTerms.regexes})
+   * instead of a scan of the text. Per regex index: its anchors, or null when the prefilter scans for them.
+   */
+  tokenAnchors: ReadonlyArray<readonly string[] | null>;
+  /** Scratch: 1 per regex whose token anchor occurs in the post being matched (synchronous use only). */
+  anchorPresent: Uint8Array;
   entityRules: readonly number[];
   /** Rule index → indices of other rules carrying one of its `near` tags. */
   nearContext: ReadonlyArray<readonly number[]>;
@@ -63,6 +72,8 @@ interface TokenTerms {
   prefixed: readonly TermRef[];
   /** The token's own info, for terms that continue over it. */
   info: TokenInfo;
+  /** Regexes (indices into `regexes`) with a token anchor inside this token. */
+  regexes: readonly number[];
 }
 
 const STEM_LANGS = Object.entries(STEMMERS);
@@ -152,6 +163,7 @@ export function compileMatcher(rules: readonly Rule[]): CompiledMatcher {
     if (near === null) return [];
     return rules.flatMap((other, o) => (o !== r && other.tags.some((t) => near.tags.includes(t)) ? [o] : []));
   });
+  const tokenAnchors = regexes.map(({ regex }) => (regex.anchors !== null && regex.anchors.every(isTokenText) ? regex.anchors : null));
   const prefixStarts = prefixTerms.every((p) => (p.term.words[0]?.word.length ?? 0) > 0)
     ? new Set(prefixTerms.map((p) => p.term.words[0]?.word.charCodeAt(0) ?? -1))
     : null;
@@ -161,7 +173,12 @@ export function compileMatcher(rules: readonly Rule[]): CompiledMatcher {
     prefixTerms,
     prefixStarts,
     regexes,
-    prefilter: buildPrefilter(regexes.map((x) => x.regex)),
+    prefilter: buildPrefilter(
+      regexes.map((x) => x.regex),
+      tokenAnchors.map((a) => a !== null),
+    ),
+    tokenAnchors,
+    anchorPresent: new Uint8Array(regexes.length),
     entityRules,
     nearContext,
     starts: new BoundedCache<TokenTerms>(100_000),
@@ -189,13 +206,28 @@ function computeTermsStartingAt(cm: CompiledMatcher, token: string): TokenTerms 
       if (first !== undefined && wordMatches(token, first)) prefixed.push(ref);
     }
   }
-  return { indexed, prefixed, info };
+  const regexes: number[] = [];
+  cm.tokenAnchors.forEach((anchors, i) => {
+    if (anchors !== null && anchors.some((a) => token.includes(a))) regexes.push(i);
+  });
+  return { indexed, prefixed, info, regexes };
 }
 
 /** The terms that may start at a token with this text (first word matched; the rest is checked per post). */
 function termsStartingAt(cm: CompiledMatcher, token: string): TokenTerms {
   if (hasAsciiDigit(token)) return computeTermsStartingAt(cm, token);
   return cm.starts.get(token, (t) => computeTermsStartingAt(cm, t));
+}
+
+/**
+ * The regexes (indices into `cm.regexes`) that match somewhere in a normalised text, given its tokens: token anchors
+ * read off the tokens' cached entries, the other anchors and the RE2Set on the text (what matchRules does inline).
+ */
+export function regexCandidates(cm: CompiledMatcher, text: string, tokens: readonly Token[]): readonly number[] {
+  const present = cm.anchorPresent;
+  present.fill(0);
+  for (const t of tokens) for (const r of termsStartingAt(cm, t.text).regexes) present[r] = 1;
+  return cm.prefilter.candidates(text, present);
 }
 
 /** True when the rule runs on a post in this language (see the module comment). */
@@ -264,7 +296,13 @@ export function matchRules(cm: CompiledMatcher, n: NormalisedText, tokens: reado
   const raw: Array<Span[] | undefined> = new Array<Span[] | undefined>(rules.length);
   // one cache lookup per token gives the terms starting there and the token's info, for terms continuing over it
   const starts = new Array<TokenTerms>(tokens.length);
-  for (let i = 0; i < tokens.length; i++) starts[i] = termsStartingAt(cm, (tokens[i] as Token).text);
+  const present = cm.anchorPresent;
+  present.fill(0);
+  for (let i = 0; i < tokens.length; i++) {
+    const at = termsStartingAt(cm, (tokens[i] as Token).text);
+    starts[i] = at;
+    for (let x = 0; x < at.regexes.length; x++) present[at.regexes[x] as number] = 1;
+  }
   for (let i = 0; i < tokens.length; i++) {
     const tok = tokens[i] as Token;
     const at = starts[i] as TokenTerms;
@@ -282,7 +320,7 @@ export function matchRules(cm: CompiledMatcher, n: NormalisedText, tokens: reado
       }
     }
   }
-  const ids = cm.prefilter.candidates(n.text);
+  const ids = cm.prefilter.candidates(n.text, present);
   for (let c = 0; c < ids.length; c++) {
     const x = cm.regexes[ids[c] as number];
     if (x === undefined || applies[x.rule] === 0) continue;

@@ -50,3 +50,9 @@ export function tokenise(text: string): Token[] {
   }
   return out;
 }
+
+/** Whether `text` is one whole token (non-empty, every code point a token character). */
+export function isTokenText(text: string): boolean {
+  const t = tokenise(text);
+  return t.length === 1 && t[0]?.text === text;
+}
