@@ -1,5 +1,5 @@
 import { toOriginalSpan, type NormalisedText } from './normalise';
-import { extractPhones, overlaps } from './phones';
+import { extractPhones } from './phones';
 import type { Entities } from './types';
 
 export { findPhones, readCandidate } from './phones';
@@ -44,6 +44,51 @@ export const MESSENGER_PATTERNS: ReadonlyArray<{ service: string; re: RegExp; tr
   },
 ];
 
+/** Where a match may start: a literal, what must precede it and (optionally) what follows it. */
+interface Anchor {
+  /** The literal every such match starts with. */
+  readonly lit: string;
+  /** Preceding-character rule the pattern puts at the match start: see {@link LB_MASK} (0: none). */
+  readonly lb: number;
+  /** When set, the literal is followed by one `\s` character and then one of these characters. */
+  readonly after?: string;
+}
+
+/**
+ * Anchors of the word patterns of {@link MESSENGER_PATTERNS} (index 5 on; null for the link patterns, which run on
+ * their `triggers`): every match of the pattern starts with one of the literals, read off its alternatives, with the
+ * pattern's lookbehind `(?<![\p{L}\p{N}])` (lb 1) where every alternative starting so has it, and with the `\s` and
+ * following letters where every such alternative has them (e.g. "in" only as "in\s(?:dm|pm|inbox)"). The pattern is
+ * then run (sticky) only where an anchor sits, which finds exactly the matches matchAll finds. A change to a word
+ * pattern must be mirrored here (a missing anchor silently loses matches).
+ */
+const MESSENGER_ANCHORS: ReadonlyArray<readonly Anchor[] | null> = [
+  null, null, null, null, null,
+  [
+    'what', 'wats', 'whts', 'wtsp', 'wsp', 'واتس', 'وتس', 'الواتس', 'واټس', 'واٹس', 'ዋት', 'ብዋት', 'በዋት',
+  ].map((lit) => ({ lit, lb: 1 })),
+  ['tel', 'تل', 'تي', 'التل', 'ټ', 'ٹ', 'تێ', 'ቴ', 'ተለ', 'ብቴ', 'ብተለ', 'በቴ', 'በተለ'].map((lit) => ({ lit, lb: 1 })),
+  ['viber', 'فايبر', 'وايبر', 'الفايبر'].map((lit) => ({ lit, lb: 1 })),
+  [{ lit: 'imo', lb: 1 }],
+  [{ lit: 'signal', lb: 1 }],
+  [
+    // (?:dm|inbox|pm)\s(?:me|us|for|now); dm'den, dmden; (?:dm|inbox)$
+    { lit: 'dm', lb: 1 }, { lit: 'inbox', lb: 1 }, { lit: 'pm', lb: 1, after: 'mufn' },
+    // (?:message|text|write)\s(?:me|us)\s…
+    { lit: 'message', lb: 1, after: 'mu' }, { lit: 'text', lb: 1, after: 'mu' }, { lit: 'write', lb: 1, after: 'mu' },
+    // en\s(?:mp|prive), par\s(?:mp|message prive), and (?:per|par|en|via|in|by|on|në|ne)\s(?:dm|pm|inbox)
+    { lit: 'en', lb: 1, after: 'mpdi' }, { lit: 'par', lb: 1, after: 'mpdi' },
+    ...['per', 'via', 'in', 'by', 'on', 'në', 'ne'].map((lit) => ({ lit, lb: 1, after: 'dpi' })),
+    // (?:por|al|manda|mandame)\s(?:md|inbox|privado)
+    ...['por', 'al', 'manda', 'mandame'].map((lit) => ({ lit, lb: 1, after: 'mip' })),
+    { lit: 'mensaje privado', lb: 1 }, { lit: 'özelden', lb: 1 }, { lit: 'ozelden', lb: 1 }, { lit: 'pv', lb: 1 },
+    // no lookbehind
+    ...['راسلني', 'راسلونا', 'تواصل ', 'علي الخاص', 'بالخاص', 'في الخاص', 'پيام خصوصي', 'پي وي', 'پيوي'].map((lit) => ({ lit, lb: 0 })),
+  ],
+];
+/** The word patterns as sticky regexes (same source), run at anchor positions; null for the link patterns. */
+const MESSENGER_STICKY: ReadonlyArray<RegExp | null> = MESSENGER_PATTERNS.map((p, k) => (MESSENGER_ANCHORS[k] ? new RegExp(p.re.source, 'uy') : null));
+
 /**
  * Messenger contacts: links (wa.me, api.whatsapp.com, chat.whatsapp.com, t.me, telegram.me, signal.me, viber://),
  * service names in Latin, Arabic, Persian, Pashto, Urdu, Sorani and Ethiopic script (WhatsApp/واتساب/واتساپ/واټساپ/واٹس ایپ/
@@ -51,23 +96,48 @@ export const MESSENGER_PATTERNS: ReadonlyArray<{ service: string; re: RegExp; tr
  * imo, Signal only with a number or handle), each with the following @handle or number as `handle`, and private-message
  * invitations ("DM me", "inbox me", "per DM", "në inbox", a closing "DM", "en MP", "por MD", "özelden", "راسلني", "على الخاص",
  * "پیام خصوصی", "pv") as service `dm`.
- * Overlapping matches keep the first-found (links before words).
+ * Overlapping matches keep the first-found (links before words). Spans are UTF-16 offsets into `n.original`.
+ * Each pattern's matches are those of `text.matchAll(re)`: link patterns run only on a text holding one of their
+ * triggers, word patterns only at their anchors (one scan of the text finds both, see {@link scan}).
  */
 export function extractMessengers(n: NormalisedText): Messenger[] {
+  const text = n.text;
+  const s = scan(text);
   const found: Array<{ start: number; end: number; service: string; handle: string | null }> = [];
-  for (const { service, re, triggers } of MESSENGER_PATTERNS) {
-    if (!triggers.some((t) => n.text.includes(t))) continue;
-    for (const m of n.text.matchAll(re)) {
-      const start = m.index ?? 0;
-      const r = { start, end: start + m[0].length };
-      if (overlaps(r, found)) continue;
-      const h = m[1]?.trim();
-      found.push({ ...r, service, handle: h === undefined || h === '' ? null : h });
+  for (let k = 0; k < MESSENGER_PATTERNS.length; k++) {
+    const p = MESSENGER_PATTERNS[k] as (typeof MESSENGER_PATTERNS)[number];
+    const sticky = MESSENGER_STICKY[k];
+    if (sticky === null || sticky === undefined) {
+      if ((s.triggers & (1 << k)) === 0) continue;
+      for (const m of text.matchAll(p.re)) addMessenger(found, m.index ?? 0, m, p.service);
+      continue;
+    }
+    const at = s.starts[k] as number[];
+    let last = 0;
+    for (let i = 0; i < at.length; i++) {
+      const pos = at[i] as number;
+      if (pos < last) continue;
+      sticky.lastIndex = pos;
+      const m = sticky.exec(text);
+      if (m === null) continue;
+      last = pos + m[0].length;
+      addMessenger(found, pos, m, p.service);
     }
   }
-  return found
-    .sort((a, b) => a.start - b.start)
-    .map((f) => ({ ...toOriginalSpan(n, f.start, f.end), service: f.service, handle: f.handle }));
+  if (found.length > 1) found.sort((a, b) => a.start - b.start);
+  const out: Messenger[] = [];
+  for (const f of found) {
+    const sp = toOriginalSpan(n, f.start, f.end);
+    out.push({ start: sp.start, end: sp.end, text: sp.text, service: f.service, handle: f.handle });
+  }
+  return out;
+}
+
+function addMessenger(found: Array<{ start: number; end: number; service: string; handle: string | null }>, start: number, m: RegExpMatchArray, service: string): void {
+  const end = start + m[0].length;
+  for (const b of found) if (start < b.end && b.start < end) return;
+  const h = m[1]?.trim();
+  found.push({ start, end, service, handle: h === undefined || h === '' ? null : h });
 }
 
 const CURRENCY_WORDS: ReadonlyArray<[string, string]> = [
@@ -109,7 +179,6 @@ const PRICE_SYMBOL_FIRST = new RegExp(String.raw`${SYM}\s?${NUM}${MULT}`, 'gu');
 const PRICE_AMOUNT_FIRST = new RegExp(String.raw`(?<![\p{L}\d.,])${NUM}${MULT}\s?(?:${SYM}|${WORD}(?![\p{L}]))`, 'gu');
 const PRICE_CODE_FIRST = new RegExp(String.raw`(?<![\p{L}])(eur|usd|gbp|tnd|try|lyd|dzd)\s?${NUM}${MULT}`, 'gu');
 
-const HAS_DIGIT = /\d/u;
 /** Money emoji (normalised to the tag `money`) before or after an amount; the emoji itself names the currency. */
 const PRICE_EMOJI_FIRST = new RegExp(String.raw`(?<![\p{L}])money\s?${NUM}${MULT}`, 'gu');
 const PRICE_EMOJI_AFTER = new RegExp(String.raw`(?<![\p{L}\d.,])${NUM}${MULT}\s?money(?![\p{L}])`, 'gu');
@@ -132,7 +201,7 @@ function emojiCurrency(n: NormalisedText, at: number): string | null {
 function parseAmount(num: string, mult: string | undefined): number {
   const grouped = /^\d{1,3}(?:[., ]\d{3})+$/u.test(num);
   const base = grouped ? Number(num.replace(/[., ]/gu, '')) : Number(num.replace(',', '.'));
-  const factor = MULTIPLIERS.find((m) => m[0] === mult)?.[1] ?? 1;
+  const factor = (mult === undefined ? undefined : MULTIPLIER_FACTOR.get(mult)) ?? 1;
   return Math.round(base * factor * 100) / 100;
 }
 
@@ -144,6 +213,18 @@ export interface RawPrice {
   currency: string;
 }
 
+/** The price patterns as sticky regexes (same sources), run at the positions {@link scan} finds. */
+const SYMBOL_FIRST_Y = new RegExp(PRICE_SYMBOL_FIRST.source, 'uy');
+const AMOUNT_FIRST_Y = new RegExp(PRICE_AMOUNT_FIRST.source, 'uy');
+const CODE_FIRST_Y = new RegExp(PRICE_CODE_FIRST.source, 'uy');
+const EMOJI_FIRST_Y = new RegExp(PRICE_EMOJI_FIRST.source, 'uy');
+const EMOJI_AFTER_Y = new RegExp(PRICE_EMOJI_AFTER.source, 'uy');
+const LAKH_Y = new RegExp(PRICE_LAKH.source, 'uy');
+const MULTIPLIER_FACTOR = new Map<string, number>();
+for (const [w, f] of MULTIPLIERS) if (!MULTIPLIER_FACTOR.has(w)) MULTIPLIER_FACTOR.set(w, f);
+const WORD_CURRENCY = new Map<string, string>();
+for (const [w, c] of CURRENCY_WORDS) if (!WORD_CURRENCY.has(w)) WORD_CURRENCY.set(w, c);
+
 /**
  * Prices with a currency, before or after the amount: symbols € $ £ ₺ ﷼, words and codes (euro(s)/eur/يورو/یۆرۆ/ዩሮ,
  * dollar(s)/usd/دولار/دلار/دۆلار/ዶላር, pound(s)/gbp/پوند/پاوەند/ፓውንድ, lira/TL/ليره, dinar/TND/دينار, dirham,
@@ -152,35 +233,340 @@ export interface RawPrice {
  * = 100,000, crore). A money emoji next to an amount (💶 3000, 1800 💵) is a price in the emoji's currency (💰 → `XXX`);
  * an amount in lakh or crore with no currency is read as rupees (`PKR`). Amounts "2.500", "2,500", "2 500" are
  * read as thousands; "1,5" as a decimal. Plain "dinar" is reported as currency `DINAR` (country unknown), toman as `IRT`.
+ * Returned sorted by `nStart` (normalised UTF-16 offsets, end exclusive); an overlapping later match is dropped.
+ * The patterns' matches are those of `text.matchAll(re)` in the order symbol-first, amount-first, code-first, money
+ * emoji, lakh; each pattern runs (sticky) only at the positions where a match can start ({@link scan}).
  */
 export function findPrices(n: NormalisedText): RawPrice[] {
   const out: RawPrice[] = [];
-  if (!HAS_DIGIT.test(n.text)) return out; // every pattern needs an amount
-  const push = (start: number, len: number, num: string | undefined, mult: string | undefined, cur: string | undefined): void => {
-    if (num === undefined || cur === undefined) return;
-    const r = { start, end: start + len };
-    if (overlaps(r, out.map((p) => ({ start: p.nStart, end: p.nEnd })))) return;
-    const amount = parseAmount(num, mult);
-    if (!(amount > 0)) return;
-    out.push({ nStart: r.start, nEnd: r.end, amount, currency: cur });
-  };
-  for (const m of n.text.matchAll(PRICE_SYMBOL_FIRST)) push(m.index ?? 0, m[0].length, m[2], m[3], CURRENCY_SYMBOLS[m[1] ?? '']);
-  for (const m of n.text.matchAll(PRICE_AMOUNT_FIRST)) {
-    const cur = m[3] !== undefined ? CURRENCY_SYMBOLS[m[3]] : CURRENCY_WORDS.find((c) => c[0] === m[4])?.[1];
-    push(m.index ?? 0, m[0].length, m[1], m[2], cur);
+  const text = n.text;
+  const s = scan(text);
+  if (!s.digit) return out; // every pattern needs an amount
+  let at = s.starts[T_SYMBOL] as number[];
+  for (let i = 0, last = 0; i < at.length; i++) {
+    const pos = at[i] as number;
+    if (pos < last) continue;
+    SYMBOL_FIRST_Y.lastIndex = pos;
+    const m = SYMBOL_FIRST_Y.exec(text);
+    if (m === null) continue;
+    last = pos + m[0].length;
+    pushPrice(out, pos, m[0].length, m[2], m[3], CURRENCY_SYMBOLS[m[1] ?? '']);
   }
-  for (const m of n.text.matchAll(PRICE_CODE_FIRST)) {
-    push(m.index ?? 0, m[0].length, m[2], m[3], CURRENCY_WORDS.find((c) => c[0] === m[1])?.[1]);
+  const amounts = s.amounts;
+  for (let i = 0, last = 0; i < amounts.length; i++) {
+    const pos = amounts[i] as number;
+    if (pos < last) continue;
+    AMOUNT_FIRST_Y.lastIndex = pos;
+    const m = AMOUNT_FIRST_Y.exec(text);
+    if (m === null) continue;
+    last = pos + m[0].length;
+    const cur = m[3] !== undefined ? CURRENCY_SYMBOLS[m[3]] : m[4] === undefined ? undefined : WORD_CURRENCY.get(m[4]);
+    pushPrice(out, pos, m[0].length, m[1], m[2], cur);
   }
-  if (n.text.includes('money')) {
-    for (const m of n.text.matchAll(PRICE_EMOJI_FIRST)) push(m.index ?? 0, m[0].length, m[1], m[2], emojiCurrency(n, m.index ?? 0) ?? undefined);
-    for (const m of n.text.matchAll(PRICE_EMOJI_AFTER)) {
-      const at = (m.index ?? 0) + m[0].length - 'money'.length;
-      push(m.index ?? 0, m[0].length, m[1], m[2], emojiCurrency(n, at) ?? undefined);
+  at = s.starts[T_CODE] as number[];
+  for (let i = 0, last = 0; i < at.length; i++) {
+    const pos = at[i] as number;
+    if (pos < last) continue;
+    CODE_FIRST_Y.lastIndex = pos;
+    const m = CODE_FIRST_Y.exec(text);
+    if (m === null) continue;
+    last = pos + m[0].length;
+    pushPrice(out, pos, m[0].length, m[2], m[3], m[1] === undefined ? undefined : WORD_CURRENCY.get(m[1]));
+  }
+  at = s.starts[T_MONEY] as number[]; // PRICE_EMOJI_FIRST: its matches start with "money"
+  {
+    for (let i = 0, last = 0; i < at.length; i++) {
+      const pos = at[i] as number;
+      if (pos < last) continue;
+      EMOJI_FIRST_Y.lastIndex = pos;
+      const m = EMOJI_FIRST_Y.exec(text);
+      if (m === null) continue;
+      last = pos + m[0].length;
+      pushPrice(out, pos, m[0].length, m[1], m[2], emojiCurrency(n, pos) ?? undefined);
     }
   }
-  for (const m of n.text.matchAll(PRICE_LAKH)) push(m.index ?? 0, m[0].length, m[1], m[2], 'PKR');
-  return out.sort((a, b) => a.nStart - b.nStart);
+  if (amounts.length !== 0 && text.includes('money')) {
+    for (let i = 0, last = 0; i < amounts.length; i++) {
+      const pos = amounts[i] as number;
+      if (pos < last) continue;
+      EMOJI_AFTER_Y.lastIndex = pos;
+      const m = EMOJI_AFTER_Y.exec(text);
+      if (m === null) continue;
+      last = pos + m[0].length;
+      pushPrice(out, pos, m[0].length, m[1], m[2], emojiCurrency(n, pos + m[0].length - 'money'.length) ?? undefined);
+    }
+  }
+  if (amounts.length !== 0 && LAKH_WORDS.some((w) => text.includes(w))) {
+    for (let i = 0, last = 0; i < amounts.length; i++) {
+      const pos = amounts[i] as number;
+      if (pos < last) continue;
+      LAKH_Y.lastIndex = pos;
+      const m = LAKH_Y.exec(text);
+      if (m === null) continue;
+      last = pos + m[0].length;
+      pushPrice(out, pos, m[0].length, m[1], m[2], 'PKR');
+    }
+  }
+  if (out.length > 1) out.sort((a, b) => a.nStart - b.nStart);
+  return out;
+}
+
+/** Adds a price match unless it lacks an amount or currency, overlaps one already taken, or is not positive. */
+function pushPrice(out: RawPrice[], start: number, len: number, num: string | undefined, mult: string | undefined, cur: string | undefined): void {
+  if (num === undefined || cur === undefined) return;
+  const end = start + len;
+  for (const p of out) if (start < p.nEnd && p.nStart < end) return;
+  const amount = parseAmount(num, mult);
+  if (!(amount > 0)) return;
+  out.push({ nStart: start, nEnd: end, amount, currency: cur });
+}
+
+// ---- one scan of the text for every place a messenger or price pattern can start ----
+
+/** Start lists of {@link ScanResult.starts}: messenger patterns use their own index (5..10); then these. */
+const T_SYMBOL = 11;
+const T_CODE = 12;
+const T_MONEY = 13;
+const N_STARTS = 14;
+
+/** Character classes of code units below {@link CLASS_LIMIT} (exact: read off the regex classes themselves). */
+const C_LETTER = 1; // \p{L}
+const C_NUMBER = 2; // \p{N}
+const C_DIGIT = 4; // \d (ASCII)
+const C_DOTCOMMA = 8; // [.,]
+const C_SPACE = 16; // \s
+const CLASS_LIMIT = 0x3000;
+const CLASS = new Uint8Array(CLASS_LIMIT);
+{
+  const reL = /\p{L}/u;
+  const reN = /\p{N}/u;
+  const reS = /\s/u;
+  for (let c = 0; c < CLASS_LIMIT; c++) {
+    const ch = String.fromCharCode(c);
+    let k = 0;
+    if (reL.test(ch)) k |= C_LETTER;
+    if (reN.test(ch)) k |= C_NUMBER;
+    if (c >= 48 && c <= 57) k |= C_DIGIT;
+    if (c === 46 || c === 44) k |= C_DOTCOMMA;
+    if (reS.test(ch)) k |= C_SPACE;
+    CLASS[c] = k;
+  }
+}
+/**
+ * Lookbehind kinds → the classes whose presence just before a position makes it fail: 1 `(?<![\p{L}\p{N}])`,
+ * 2 `(?<![\p{L}])`, 3 `(?<![\p{L}\d.,])`. Each holds C_LETTER. Only code units below CLASS_LIMIT are judged (a
+ * surrogate or a higher unit is left to the regex).
+ */
+const LB_MASK = [0, C_LETTER | C_NUMBER, C_LETTER, C_LETTER | C_DIGIT | C_DOTCOMMA];
+
+/** Whether the lookbehind kind `lb` surely fails at `i` (false: it may hold, the regex decides). */
+function lbFails(text: string, i: number, lb: number): boolean {
+  if (lb === 0 || i === 0) return false;
+  const c = text.charCodeAt(i - 1);
+  return c < CLASS_LIMIT && ((CLASS[c] as number) & (LB_MASK[lb] as number)) !== 0;
+}
+
+/** Whether code unit `c` may be `\s` (exact below CLASS_LIMIT; above it, true). NaN or -1 (past the end) is not. */
+function maybeSpace(c: number): boolean {
+  return c >= CLASS_LIMIT || (c >= 0 && ((CLASS[c] as number) & C_SPACE) !== 0);
+}
+
+/**
+ * First code units of what may follow an amount (after one optional `\s`) in the amount-first patterns
+ * (PRICE_AMOUNT_FIRST, PRICE_EMOJI_AFTER, PRICE_LAKH): multiplier words, currency symbols and words, `money`,
+ * lakh/crore. None is a digit, '.', ',' or ' ' (checked here), so such a match's amount ends where the text's run of
+ * [0-9., ] from its start ends, or one space before.
+ */
+const AFTER_AMOUNT = new Uint8Array(0x10000);
+for (const w of [...MULTIPLIERS.map((m) => m[0]), ...Object.keys(CURRENCY_SYMBOLS), ...CURRENCY_WORDS.map((c) => c[0]), 'money', 'lakh', 'لاكھ', 'لاكه', 'crore', 'كروڑ']) {
+  const c = w.charCodeAt(0);
+  if ((c >= 48 && c <= 57) || c === 46 || c === 44 || c === 32) throw new Error(`amount follower starts like an amount: ${w}`);
+  AFTER_AMOUNT[c] = 1;
+}
+const LAKH_WORDS = ['lakh', 'لاكھ', 'لاكه', 'crore', 'كروڑ'];
+
+interface ScanEntry {
+  /** The literal's code units. */
+  readonly units: readonly number[];
+  /** Offset in the literal of the two code units it is looked up by. */
+  readonly key: number;
+  readonly lb: number;
+  /** Code units one of which must follow the literal and one `\s` character (undefined: no such rule). */
+  readonly after: readonly number[] | undefined;
+  /** Start list to add the literal's position to, or -1 (a trigger). */
+  readonly list: number;
+  /** Trigger bit to set, or -1. */
+  readonly bit: number;
+}
+/** Bucket of two consecutive code units (entries are checked in full, so collisions only cost time). */
+const pairHash = (c0: number, c1: number): number => (c0 * 61 + c1) & 0xfff;
+/**
+ * Literals by {@link pairHash} of two of their code units (at `key`): group + 1. SCAN_ANY holds those without a
+ * lookbehind, looked up at every position; SCAN_WORD those with one (each rejects a letter before), looked up only
+ * where the previous code unit is not surely a letter. SCAN_SINGLE holds one-unit literals by that unit.
+ */
+const SCAN_ANY = new Uint8Array(0x1000);
+const SCAN_WORD = new Uint8Array(0x1000);
+const SCAN_SINGLE = new Uint8Array(0x10000);
+/** Bit c & 0xff: some one-unit literal may be c (a small filter in front of SCAN_SINGLE). */
+const SINGLE_FILTER = new Uint8Array(0x100);
+const SCAN_GROUPS: ScanEntry[][] = [];
+function addScan(lit: string, lb: number, after: string | undefined, list: number, bit: number, key = 0): void {
+  const units = Array.from(lit, (ch) => ch.charCodeAt(0));
+  if (units.length !== lit.length || key + 1 >= Math.max(2, lit.length)) throw new Error(`bad anchor: ${lit}`);
+  const table = lit.length === 1 ? SCAN_SINGLE : lb === 0 ? SCAN_ANY : SCAN_WORD;
+  const h = lit.length === 1 ? lit.charCodeAt(0) : pairHash(lit.charCodeAt(key), lit.charCodeAt(key + 1));
+  if (lit.length === 1) SINGLE_FILTER[h & 0xff] = 1;
+  let g = table[h] as number;
+  if (g === 0) {
+    if (SCAN_GROUPS.length >= 255) throw new Error('too many anchor groups');
+    SCAN_GROUPS.push([]);
+    g = SCAN_GROUPS.length;
+    table[h] = g;
+  }
+  const next = after === undefined ? undefined : Array.from(after, (ch) => ch.charCodeAt(0));
+  (SCAN_GROUPS[g - 1] as ScanEntry[]).push({ units, key: lit.length === 1 ? 0 : key, lb, after: next, list, bit });
+}
+/** Where a no-lookbehind literal is looked up (a rarer pair than its first two units). */
+const KEY_AT: Readonly<Record<string, number>> = { 'راسلني': 2, 'راسلونا': 2, 'تواصل ': 3, 'علي الخاص': 6, 'بالخاص': 3, 'في الخاص': 5 };
+MESSENGER_PATTERNS.forEach((p, k) => {
+  const anchors = MESSENGER_ANCHORS[k];
+  if (anchors === null || anchors === undefined) {
+    // a link trigger, looked up by its '.' or ':' and the unit after
+    for (const t of p.triggers) addScan(t, 0, undefined, -1, k, Math.max(0, t.search(/[.:]/u)));
+  } else for (const a of anchors) addScan(a.lit, a.lb, a.after, k, -1, a.lb === 0 ? (KEY_AT[a.lit] ?? 0) : 0);
+});
+// PRICE_SYMBOL_FIRST starts with a symbol; PRICE_CODE_FIRST with (?<![\p{L}]) and a code; PRICE_EMOJI_FIRST with
+// (?<![\p{L}])money.
+for (const sym of Object.keys(CURRENCY_SYMBOLS)) addScan(sym, 0, undefined, T_SYMBOL, -1);
+for (const code of ['eur', 'usd', 'gbp', 'tnd', 'try', 'lyd', 'dzd']) addScan(code, 2, undefined, T_CODE, -1);
+addScan('money', 2, undefined, T_MONEY, -1);
+
+/** What {@link scan} found in one normalised text (valid until the next scan of another text). */
+interface ScanResult {
+  text: string | null;
+  /** Bit l: start list l may be non-empty. */
+  used: number;
+  /** Whether the text holds an ASCII digit (`\d`). */
+  digit: boolean;
+  /** Trigger bits: link pattern k of {@link MESSENGER_PATTERNS} holds one of its triggers (bit k). */
+  triggers: number;
+  /** Trigger bits found by the last {@link checkGroup}. */
+  foundBits: number;
+  /** Per list, the ascending positions where an anchor sits (with its lookbehind not surely failing). */
+  readonly starts: number[][];
+  /**
+   * Ascending positions where an amount-first price can start: a digit not surely preceded by [\p{L}\d.,] whose
+   * run of [0-9., ] is followed by an {@link AFTER_AMOUNT} unit, directly or after one `\s`.
+   */
+  readonly amounts: number[];
+}
+const SCAN: ScanResult = { text: null, used: 0, digit: false, triggers: 0, foundBits: 0, starts: Array.from({ length: N_STARTS }, () => []), amounts: [] };
+
+/**
+ * One pass over `text` finding every place a messenger word pattern or a price pattern may start, and which link
+ * triggers it holds; the patterns then run only there. Cached for the last text (prices and messengers share it).
+ */
+function scan(text: string): ScanResult {
+  const s = SCAN;
+  if (s.text === text) return s;
+  s.text = null;
+  let used = s.used;
+  for (let l = 0; used !== 0; l++, used >>>= 1) if ((used & 1) !== 0) (s.starts[l] as number[]).length = 0;
+  used = 0;
+  const amounts = s.amounts;
+  if (amounts.length !== 0) amounts.length = 0;
+  let triggers = 0;
+  let digit = false;
+  let runEnd = -1; // end of the current [0-9., ] run, once computed
+  let runOk = false;
+  const len = text.length;
+  let prev = 0x20; // a unit before the text: no lookbehind fails on it
+  let c = len > 0 ? text.charCodeAt(0) : 0;
+  for (let i = 0; i < len; i++) {
+    const nx = i + 1 < len ? text.charCodeAt(i + 1) : 0;
+    if (c >= 48 && c <= 57) {
+      digit = true;
+      if (!(prev < CLASS_LIMIT && ((CLASS[prev] as number) & (C_LETTER | C_DIGIT | C_DOTCOMMA)) !== 0)) {
+        if (i >= runEnd) {
+          // the [0-9., ] run from here; a later start inside it ends at the same place, so shares the verdict
+          let r = i + 1;
+          for (; r < len; r++) {
+            const d = text.charCodeAt(r);
+            if (!((d >= 48 && d <= 57) || d === 46 || d === 44 || d === 32)) break;
+          }
+          runEnd = r;
+          const e = r < len ? text.charCodeAt(r) : -1;
+          runOk = (e >= 0 && AFTER_AMOUNT[e] === 1) || (maybeSpace(e) && r + 1 < len && AFTER_AMOUNT[text.charCodeAt(r + 1)] === 1);
+        }
+        if (runOk) amounts.push(i);
+      }
+    } else {
+      const h = (c * 61 + nx) & 0xfff; // pairHash(c, nx)
+      if (SINGLE_FILTER[c & 0xff] !== 0 && SCAN_SINGLE[c] !== 0) {
+        used |= checkGroup(s, text, i, SCAN_GROUPS[(SCAN_SINGLE[c] as number) - 1] as ScanEntry[]);
+        triggers |= s.foundBits;
+      }
+      if (SCAN_ANY[h] !== 0) {
+        used |= checkGroup(s, text, i, SCAN_GROUPS[(SCAN_ANY[h] as number) - 1] as ScanEntry[]);
+        triggers |= s.foundBits;
+      }
+      if (SCAN_WORD[h] !== 0 && !(prev < CLASS_LIMIT && ((CLASS[prev] as number) & C_LETTER) !== 0)) {
+        used |= checkGroup(s, text, i, SCAN_GROUPS[(SCAN_WORD[h] as number) - 1] as ScanEntry[]);
+        triggers |= s.foundBits;
+      }
+    }
+    prev = c;
+    c = nx;
+  }
+  s.used = used;
+  s.digit = digit;
+  s.triggers = triggers;
+  s.text = text;
+  return s;
+}
+
+/**
+ * Checks the entries of one bucket at position `i` (the looked-up pair at `i`): adds the start of each literal
+ * found to its list and returns the lists' bits; sets `s.foundBits` to the trigger bits found.
+ */
+function checkGroup(s: ScanResult, text: string, i: number, group: readonly ScanEntry[]): number {
+  let used = 0;
+  let bits = 0;
+  for (let j = 0; j < group.length; j++) {
+    const a = group[j] as ScanEntry;
+    const u = a.units;
+    const at = i - a.key;
+    if (at < 0) continue;
+    let k = 0;
+    while (k < u.length && text.charCodeAt(at + k) === u[k]) k++; // NaN past the end never equals
+    if (k < u.length) continue;
+    const after = a.after;
+    if (after !== undefined) {
+      const e = at + u.length;
+      if (!maybeSpace(text.charCodeAt(e))) continue;
+      const f = text.charCodeAt(e + 1);
+      k = 0;
+      while (k < after.length && after[k] !== f) k++;
+      if (k === after.length) continue;
+    }
+    if (a.bit >= 0) {
+      bits |= 1 << a.bit;
+      continue;
+    }
+    if (lbFails(text, at, a.lb)) continue;
+    const l = s.starts[a.list] as number[];
+    if (l.length === 0 || (l[l.length - 1] as number) < at) l.push(at);
+    else if (l[l.length - 1] !== at) {
+      // a keyed literal found after a later start (only no-lookbehind literals are keyed off their start)
+      let p = l.length;
+      while (p > 0 && (l[p - 1] as number) > at) p--;
+      if (p === 0 || l[p - 1] !== at) l.splice(p, 0, at);
+    }
+    used |= 1 << a.list;
+  }
+  s.foundBits = bits;
+  return used;
 }
 
 /** Language code → country tried first for national-format phone numbers. */
@@ -198,6 +584,10 @@ export function extractEntities(n: NormalisedText, languageCode: string): Entiti
   const hints = n.text.includes('flag_') ? [...n.text.matchAll(/flag_([a-z]{2})/gu)].map((m) => m[1] ?? '') : [];
   const lc = LANGUAGE_COUNTRY[languageCode];
   if (lc !== undefined) hints.push(lc);
-  const prices: Price[] = raw.map((p) => ({ ...toOriginalSpan(n, p.nStart, p.nEnd), amount: p.amount, currency: p.currency }));
+  const prices: Price[] = [];
+  for (const p of raw) {
+    const sp = toOriginalSpan(n, p.nStart, p.nEnd);
+    prices.push({ start: sp.start, end: sp.end, text: sp.text, amount: p.amount, currency: p.currency });
+  }
   return { phones: extractPhones(n, hints, raw), messengers: extractMessengers(n), prices };
 }

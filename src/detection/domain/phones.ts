@@ -141,6 +141,7 @@ function readPiece(
   defaultCountry: CountryCode | undefined,
   read: () => NumberFound['number'] | null = () => readerFor(defaultCountry)(piece, 0, piece)?.phoneNumber ?? null,
 ): NumberFound['number'] | null {
+  if (surelyNoNumber(piece, defaultCountry)) return null;
   const readings = PIECE_CACHE.get(piece, () => []);
   const slot = countrySlot(piece, defaultCountry);
   let number = readings[slot];
@@ -149,6 +150,45 @@ function readPiece(
     readings[slot] = number;
   }
   return number;
+}
+
+/**
+ * Fewest national-number digits of any numbering plan of the metadata (4 in libphonenumber-js@1.13.16), capped at 4:
+ * the reading of a piece with fewer digits is never a possible number (see {@link surelyNoNumber}).
+ */
+const MIN_POSSIBLE_DIGITS = Math.min(
+  4,
+  ...Object.values({ ...(metadata as { countries: Record<string, unknown[]> }).countries, ...((metadata as { nonGeographic?: Record<string, unknown[]> }).nonGeographic ?? {}) }).map((plan) => {
+    const lengths = plan[3];
+    return Array.isArray(lengths) && lengths.length > 0 ? Math.min(...(lengths as number[])) : 0; // no lengths: any is possible
+  }),
+);
+
+/**
+ * Whether the library surely reads `piece` as no number under `defaultCountry` (what readPiece would compute as
+ * null), for pieces of ASCII digits, spaces and `+ ( ) - .` only (as candidate runs are); false when unsure. In
+ * libphonenumber-js@1.13.16 (parse.js, PhoneNumberMatcher.parseAndVerify) a reading is a number only when
+ * `isPossible()`: its national number's length is one of its plan's possible lengths (≥ MIN_POSSIBLE_DIGITS). That
+ * national number is made of the piece's digits (no extension or RFC 3966 context can be read from these
+ * characters); a national-prefix transform rule can add digits, but every rule's captured group needs ≥ 5 digits, so
+ * a piece of fewer than MIN_POSSIBLE_DIGITS (4) digits reads as no number under every country (checked exhaustively
+ * for every digit string of 1–3 digits, bare, with '+', brackets or separators, under every country). Without a
+ * default country, a number whose first digit-or-plus is not '+' has no calling code (no IDD prefix can be
+ * stripped without a country: extractCountryCallingCode.js), so parse throws INVALID_COUNTRY: no number either.
+ */
+function surelyNoNumber(piece: string, defaultCountry: CountryCode | undefined): boolean {
+  let digits = 0;
+  let lead = 0; // the first '+' or digit
+  for (let i = 0; i < piece.length; i++) {
+    const c = piece.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      digits++;
+      if (lead === 0) lead = c;
+    } else if (c === 0x2b) {
+      if (lead === 0) lead = c;
+    } else if (c !== 0x20 && c !== 0x28 && c !== 0x29 && c !== 0x2d && c !== 0x2e) return false;
+  }
+  return digits < MIN_POSSIBLE_DIGITS || (defaultCountry === undefined && lead !== 0x2b);
 }
 
 /** One matcher's parseAndVerify per default country, for reading pieces on their own (it does not use the matcher's text). */
@@ -222,43 +262,104 @@ export function readCandidate(text: string, countries: ReadonlyArray<CountryCode
  * Ranges that overlap a price are skipped.
  */
 export function extractPhones(n: NormalisedText, countryHints: readonly string[], prices: ReadonlyArray<{ nStart: number; nEnd: number }>): Phone[] {
-  if (!HAS_DIGIT.test(n.text)) return []; // both patterns below need a digit
+  const text = n.text;
+  if (!HAS_DIGIT.test(text)) return []; // both patterns below need a digit
   const candidates: Array<{ start: number; text: string }> = [];
-  for (const m of n.text.matchAll(CANDIDATE)) {
+  for (const m of text.matchAll(CANDIDATE)) {
+    const run = m[0];
     let digits = 0;
-    for (let i = 0; i < m[0].length; i++) {
-      const c = m[0].charCodeAt(i);
+    for (let i = 0; i < run.length; i++) {
+      const c = run.charCodeAt(i);
       if (c >= 48 && c <= 57) digits++;
     }
-    if (digits >= MIN_CANDIDATE_DIGITS) candidates.push(...pieces(m.index ?? 0, m[0]));
+    if (digits >= MIN_CANDIDATE_DIGITS) {
+      if (run.length <= MAX_CANDIDATE_CHARS) candidates.push({ start: m.index ?? 0, text: run });
+      else for (const p of pieces(m.index ?? 0, run)) candidates.push(p);
+    }
     if (candidates.length >= MAX_CANDIDATES) break;
   }
   candidates.length = Math.min(candidates.length, MAX_CANDIDATES);
   if (candidates.length === 0) return [];
   const found: FoundPhone[] = [];
-  const priceRanges = prices.map((p) => ({ start: p.nStart, end: p.nEnd }));
-  const countries: Array<CountryCode | undefined> = [undefined];
-  for (const c of [...countryHints.map((h) => h.toUpperCase()), ...FALLBACK_COUNTRIES]) {
-    if (isCountryCode(c) && !countries.includes(c)) countries.push(c);
-  }
-  const countryKey = countries.join(',');
+  const { countries, key: countryKey } = countriesFor(countryHints);
   for (const cand of candidates) {
-    const end = cand.start + cand.text.length;
-    const localPrices = priceRanges.filter((p) => p.start < end && cand.start < p.end).map((p) => ({ start: p.start - cand.start, end: p.end - cand.start }));
-    const key = `${countryKey}|${localPrices.map((p) => `${p.start}-${p.end}`).join(',')}|${cand.text}`;
-    for (const f of PHONE_CACHE.get(key, () => readCandidate(cand.text, countries, localPrices))) {
-      found.push({ ...f, start: f.start + cand.start, end: f.end + cand.start });
+    const start = cand.start;
+    const end = start + cand.text.length;
+    let localPrices: Array<{ start: number; end: number }> | null = null;
+    let key = `${countryKey}|`;
+    for (const p of prices) {
+      if (!(p.nStart < end && start < p.nEnd)) continue;
+      const r = { start: p.nStart - start, end: p.nEnd - start };
+      key += localPrices === null ? `${r.start}-${r.end}` : `,${r.start}-${r.end}`;
+      (localPrices ??= []).push(r);
+    }
+    key += `|${cand.text}`;
+    for (const f of PHONE_CACHE.get(key, () => readCandidate(cand.text, countries, localPrices ?? []))) {
+      found.push({ start: f.start + start, end: f.end + start, e164: f.e164, country: f.country });
     }
   }
   let raw = 0;
-  for (const m of n.text.matchAll(/\+?\d[\d .\-()]{6,}\d/gu)) {
+  for (const m of text.matchAll(RAW_PHONE)) {
     if (++raw > MAX_CANDIDATES) break;
     const start = m.index ?? 0;
-    const r = { start, end: start + m[0].length };
-    if (m[0].replace(/\D/gu, '').length < MIN_RAW_PHONE_DIGITS || overlaps(r, found) || overlaps(r, priceRanges)) continue;
-    found.push({ ...r, e164: null, country: null });
+    const run = m[0];
+    const end = start + run.length;
+    let digits = 0;
+    for (let i = 0; i < run.length; i++) {
+      const c = run.charCodeAt(i);
+      if (c >= 48 && c <= 57) digits++; // the run holds ASCII digits and separators only
+    }
+    if (digits < MIN_RAW_PHONE_DIGITS || overlapsAny(start, end, found) || overlapsPrice(start, end, prices)) continue;
+    found.push({ start, end, e164: null, country: null });
   }
-  return found
-    .sort((a, b) => a.start - b.start)
-    .map((f) => ({ ...toOriginalSpan(n, f.start, f.end), e164: f.e164, country: f.country }));
+  if (found.length > 1) found.sort((a, b) => a.start - b.start);
+  const out: Phone[] = [];
+  for (const f of found) {
+    const sp = toOriginalSpan(n, f.start, f.end);
+    out.push({ start: sp.start, end: sp.end, text: sp.text, e164: f.e164, country: f.country });
+  }
+  return out;
 }
+
+/** Leftover digit runs reported as raw phones (see {@link extractPhones}). */
+const RAW_PHONE = /\+?\d[\d .\-()]{6,}\d/gu;
+
+function overlapsAny(start: number, end: number, list: ReadonlyArray<{ start: number; end: number }>): boolean {
+  for (const b of list) if (start < b.end && b.start < end) return true;
+  return false;
+}
+
+function overlapsPrice(start: number, end: number, list: ReadonlyArray<{ nStart: number; nEnd: number }>): boolean {
+  for (const b of list) if (start < b.nEnd && b.nStart < end) return true;
+  return false;
+}
+
+/**
+ * The default countries tried for a post with these hints, and their key for PHONE_CACHE: undefined (international
+ * numbers), then the hinted countries (upper-cased, known ones, first occurrence), then FALLBACK_COUNTRIES not hinted.
+ * Memoised by the hints when each has two characters (a few distinct lists: language country and flags).
+ */
+function countriesFor(countryHints: readonly string[]): { countries: ReadonlyArray<CountryCode | undefined>; key: string } {
+  let memoKey: string | null = ''; // the hints run together: unambiguous while each has two characters
+  for (const h of countryHints) {
+    if (h.length !== 2) {
+      memoKey = null;
+      break;
+    }
+    memoKey += h;
+  }
+  let entry = memoKey === null ? undefined : COUNTRY_LISTS.get(memoKey);
+  if (entry === undefined) {
+    const countries: Array<CountryCode | undefined> = [undefined];
+    for (const c of [...countryHints.map((h) => h.toUpperCase()), ...FALLBACK_COUNTRIES]) {
+      if (isCountryCode(c) && !countries.includes(c)) countries.push(c);
+    }
+    entry = { countries, key: countries.join(',') };
+    if (memoKey !== null) {
+      if (COUNTRY_LISTS.size >= 1000) COUNTRY_LISTS.clear();
+      COUNTRY_LISTS.set(memoKey, entry);
+    }
+  }
+  return entry;
+}
+const COUNTRY_LISTS = new Map<string, { countries: ReadonlyArray<CountryCode | undefined>; key: string }>();
