@@ -1,5 +1,10 @@
 /**
- * Detection throughput on one core: `npm run bench:classify [-- --posts N --profile out.cpuprofile]`.
+ * Detection throughput on one core: `npm run bench:classify [-- --posts N --profile out.cpuprofile --source]`.
+ *
+ * By default it measures the compiled JavaScript in dist/ (the script runs `npm run build` first), which is what the
+ * worker runs (`node dist/worker.js`). With --source it loads the TypeScript through tsx instead, whose transform adds
+ * work of its own to hot code (a `__name` call per closure created, getters for every imported binding), so its
+ * figures are lower; use it with --profile to see source names.
  *
  * Builds N posts (default 100,000) by varying the labelled posts in data/ (sample, train, dev): digits re-drawn,
  * words dropped or repeated, a fake handle or emoji appended, so caches do not see the same text twice in a row.
@@ -16,7 +21,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadDetectorFromPolicies } from '../src/detection/detector-loader';
+import type { loadDetectorFromPolicies as LoadDetector } from '../src/detection/detector-loader';
 
 const root = join(__dirname, '..');
 
@@ -75,8 +80,11 @@ export function makePosts(count: number, seed = 7): string[] {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { posts: { type: 'string' }, profile: { type: 'string' } } });
+  const { values } = parseArgs({ options: { posts: { type: 'string' }, profile: { type: 'string' }, source: { type: 'boolean' } } });
   const n = Number(values.posts ?? 100_000);
+  const code = values.source ? '../src/detection/detector-loader' : '../dist/detection/detector-loader.js';
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { loadDetectorFromPolicies } = require(code) as { loadDetectorFromPolicies: typeof LoadDetector };
   const { detector, rulesetVersion, modelVersion } = loadDetectorFromPolicies(join(root, 'policies'), join(root, 'models'));
   const posts = makePosts(n);
   const chars = posts.reduce((s, p) => s + p.length, 0);
@@ -114,6 +122,7 @@ async function main(): Promise<void> {
   console.log(`flagged          ${flagged} (${((100 * flagged) / n).toFixed(1)}%)`);
   console.log(`peak RSS         ${rssMiB.toFixed(0)} MiB`);
   console.log(`ruleset          ${rulesetVersion.slice(0, 12)}  model ${modelVersion?.slice(0, 12) ?? 'none'}`);
+  console.log(`code             ${values.source ? 'TypeScript sources through tsx (--source)' : 'compiled dist/ (as the worker runs it)'}`);
 }
 
 if (require.main === module) {

@@ -67,7 +67,7 @@ export interface CompiledMatcher {
  * The terms whose first word matches a token: `indexed` from the term index (in the order the token's keys and each
  * key's list give them, each term once), then `prefixed` (prefix terms whose first word matches, in rule order).
  */
-interface TokenTerms {
+export interface TokenTerms {
   indexed: readonly TermRef[];
   prefixed: readonly TermRef[];
   /** The token's own info, for terms that continue over it. */
@@ -187,7 +187,11 @@ export function compileMatcher(rules: readonly Rule[]): CompiledMatcher {
   return cm;
 }
 
-function computeTermsStartingAt(cm: CompiledMatcher, token: string): TokenTerms {
+/**
+ * What matching needs of one token (see {@link TokenTerms}), computed without the matcher's cache: for a caller that
+ * keeps its own per-token cache (the pipeline's token lexicon) and passes the results to {@link matchRules}.
+ */
+export function computeTermsStartingAt(cm: CompiledMatcher, token: string): TokenTerms {
   const info = infoOf(token);
   const indexed: TermRef[] = [];
   const seen = new Set<TermRef>();
@@ -289,8 +293,18 @@ function appliesFor(cm: CompiledMatcher, lang: LanguageGuess): Uint8Array {
   return a;
 }
 
-/** Runs every applicable rule on a tokenised, normalised post and returns the hits, in rule order. */
-export function matchRules(cm: CompiledMatcher, n: NormalisedText, tokens: readonly Token[], entities: Entities, lang: LanguageGuess): RuleHit[] {
+/**
+ * Runs every applicable rule on a tokenised, normalised post and returns the hits, in rule order. `tokenTerms[i]`, when
+ * given, is what {@link computeTermsStartingAt} gives for token i (else it is looked up in the matcher's cache).
+ */
+export function matchRules(
+  cm: CompiledMatcher,
+  n: NormalisedText,
+  tokens: readonly Token[],
+  entities: Entities,
+  lang: LanguageGuess,
+  tokenTerms?: readonly TokenTerms[],
+): RuleHit[] {
   const { rules } = cm;
   const applies = appliesFor(cm, lang);
   const raw: Array<Span[] | undefined> = new Array<Span[] | undefined>(rules.length);
@@ -299,7 +313,7 @@ export function matchRules(cm: CompiledMatcher, n: NormalisedText, tokens: reado
   const present = cm.anchorPresent;
   present.fill(0);
   for (let i = 0; i < tokens.length; i++) {
-    const at = termsStartingAt(cm, (tokens[i] as Token).text);
+    const at = tokenTerms?.[i] ?? termsStartingAt(cm, (tokens[i] as Token).text);
     starts[i] = at;
     for (let x = 0; x < at.regexes.length; x++) present[at.regexes[x] as number] = 1;
   }

@@ -180,8 +180,11 @@ export function compileModel(model: LinearModel): CompiledModel {
   return { model, names, weights, words, trigrams, digits, entity, seen: new Uint32Array(names.length), stamp: 0, known: new Int32Array(names.length), sortScratch: new Int32Array(names.length), radixBits: radixBitsFor(names.length), tokenIds: new BoundedCache<Int32Array>(100_000) };
 }
 
-/** Ids of the known features of a letter token: `w:<token>`, then its trigrams (see the module comment), repeats kept. */
-function letterTokenIds(cm: CompiledModel, w: string): Int32Array {
+/**
+ * Ids of the known features of a letter token (no ASCII digit): `w:<token>`, then its trigrams (see the module
+ * comment), repeats kept. Uncached: for a caller with its own per-token cache, who passes them to {@link scoreTokens}.
+ */
+export function letterTokenIds(cm: CompiledModel, w: string): Int32Array {
   const out: number[] = [];
   const push = (id: number | undefined): void => {
     if (id !== undefined && id >= 0) out.push(id);
@@ -208,9 +211,10 @@ function letterTokenIds(cm: CompiledModel, w: string): Int32Array {
 /**
  * Scores a tokenised post and its entities with a compiled model: the same result as
  * `scoreModel(model, extractFeatures(tokens, entities))`, computed from the known features only (an unknown feature
- * weighs nothing). Not re-entrant per compiled model (synchronous use only).
+ * weighs nothing). `tokenIds[t]`, when given and not null, is {@link letterTokenIds} of letter token t (else it is
+ * looked up in the model's cache). Not re-entrant per compiled model (synchronous use only).
  */
-export function scoreTokens(cm: CompiledModel, tokens: readonly Token[], entities: Entities): ModelOutput {
+export function scoreTokens(cm: CompiledModel, tokens: readonly Token[], entities: Entities, tokenIds?: ReadonlyArray<Int32Array | null>): ModelOutput {
   if (++cm.stamp === 0xffffffff) {
     cm.seen.fill(0);
     cm.stamp = 1;
@@ -234,7 +238,7 @@ export function scoreTokens(cm: CompiledModel, tokens: readonly Token[], entitie
       }
       continue;
     }
-    const ids = cm.tokenIds.get(w, (x) => letterTokenIds(cm, x));
+    const ids = tokenIds?.[t] ?? cm.tokenIds.get(w, (x) => letterTokenIds(cm, x));
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i] ?? -1;
       if (seen[id] !== stamp) {
@@ -261,7 +265,8 @@ export function scoreTokens(cm: CompiledModel, tokens: readonly Token[], entitie
       buf[count++] = id;
     }
   }
-  const known = sortIds(cm, count); // numeric order = name order
+  sortIds(cm, count); // numeric order = name order
+  const known = cm.known;
   const { model, weights, names } = cm;
   let margin = model.bias;
   for (let i = 0; i < count; i++) margin += weights[known[i] ?? 0] ?? 0;
@@ -300,11 +305,11 @@ export function scoreTokens(cm: CompiledModel, tokens: readonly Token[], entitie
 }
 
 /**
- * Sorts the first `count` ids of `cm.known` in place, ascending, and returns that part: an LSD radix sort, 8 bits per
+ * Sorts the first `count` ids of `cm.known` in place, ascending: an LSD radix sort, 8 bits per
  * pass over as many passes as the largest id needs (ids are below the number of features). For the ~100 ids of a
  * post it takes a fraction of the time of TypedArray.prototype.sort.
  */
-function sortIds(cm: CompiledModel, count: number): Int32Array {
+function sortIds(cm: CompiledModel, count: number): void {
   let src = cm.known;
   let dst = cm.sortScratch;
   const counts = RADIX_COUNTS;
@@ -330,8 +335,7 @@ function sortIds(cm: CompiledModel, count: number): Int32Array {
     src = dst;
     dst = t;
   }
-  if (src !== cm.known) cm.known.set(src.subarray(0, count));
-  return cm.known.subarray(0, count);
+  if (src !== cm.known) for (let i = 0; i < count; i++) cm.known[i] = src[i] ?? 0;
 }
 
 const RADIX_COUNTS = new Int32Array(256);

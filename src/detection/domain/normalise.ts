@@ -35,7 +35,7 @@ export interface NormalisedText {
   readonly original: string;
   /** The normalised text. */
   readonly text: string;
-  /** For each UTF-16 code unit of `text`: start offset of its source in `original` (an Int32Array when made here). */
+  /** For each UTF-16 code unit of `text`: start offset of its source in `original`. */
   readonly starts: ArrayLike<number>;
   /** For each UTF-16 code unit of `text`: end offset (exclusive) of its source in `original`. */
   readonly ends: ArrayLike<number>;
@@ -385,12 +385,27 @@ function growAssembly(size: number): void {
   ENDS_BUF = e;
 }
 
-/** A string from UTF-16 code units, in chunks (String.fromCharCode takes its arguments on the stack). */
-function fromCodeUnits(buf: Uint16Array, len: number): string {
-  if (len <= 4096) return String.fromCharCode.apply(null, buf.subarray(0, len) as unknown as number[]);
-  let s = '';
-  for (let i = 0; i < len; i += 4096) s += String.fromCharCode.apply(null, buf.subarray(i, Math.min(len, i + 4096)) as unknown as number[]);
-  return s;
+/**
+ * The normalised text and its offsets out of the scratch buffers. Plain arrays, not typed-array slices: on Node 20 a
+ * typed-array slice or `fromCharCode.apply` over a typed array costs several times a copy into a plain array.
+ */
+function assemble(original: string, len: number): NormalisedText {
+  const starts = new Array<number>(len);
+  const ends = new Array<number>(len);
+  const codes = new Array<number>(len);
+  for (let i = 0; i < len; i++) {
+    starts[i] = STARTS_BUF[i] ?? 0;
+    ends[i] = ENDS_BUF[i] ?? 0;
+    codes[i] = TEXT_BUF[i] ?? 0;
+  }
+  let text: string;
+  // String.fromCharCode takes its arguments on the stack: long texts go in chunks
+  if (len <= 4096) text = String.fromCharCode.apply(null, codes);
+  else {
+    text = '';
+    for (let i = 0; i < len; i += 4096) text += String.fromCharCode.apply(null, codes.slice(i, Math.min(len, i + 4096)));
+  }
+  return { original, text, starts, ends };
 }
 
 /**
@@ -436,7 +451,7 @@ export function normalise(original: string): NormalisedText {
       len++;
     }
   }
-  return { original, text: fromCodeUnits(TEXT_BUF, len), starts: STARTS_BUF.slice(0, len), ends: ENDS_BUF.slice(0, len) };
+  return assemble(original, len);
 }
 
 /**

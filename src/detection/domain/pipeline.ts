@@ -1,8 +1,9 @@
 import { extractEntities } from './entities';
 import { identifyLanguage } from './language';
-import { compileMatcher, matchRules } from './matcher';
-import { compileModel, scoreTokens, type LinearModel, type ModelOutput } from './model';
-import { normalise, tokenise, type NormalisedText } from './normalise';
+import { BoundedCache } from './bounded-cache';
+import { compileMatcher, computeTermsStartingAt, matchRules, type TokenTerms } from './matcher';
+import { compileModel, letterTokenIds, scoreTokens, type LinearModel, type ModelOutput } from './model';
+import { normalise, tokenise, type NormalisedText, type Token } from './normalise';
 import type { Ruleset } from './ruleset';
 import { score as scoreHits, SCORING, type ScoreBreakdown } from './scoring';
 import type { Entities, LanguageGuess, RuleHit } from './types';
@@ -85,6 +86,24 @@ function labelFor(score: number, t: Thresholds): Detection['label'] {
   return score >= t.review ? 'needs_review' : 'not_smuggling';
 }
 
+/** What rule matching and the model need of one token, looked up once per token (see createDetector). */
+interface LexiconEntry {
+  terms: TokenTerms;
+  /** The model's known feature ids for a letter token; null without a model or for a token holding an ASCII digit. */
+  ids: Int32Array | null;
+}
+
+/** Entries kept in a detector's token lexicon (cleared when full, see BoundedCache). */
+const LEXICON_SIZE = 100_000;
+
+function hasAsciiDigit(word: string): boolean {
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (c >= 48 && c <= 57) return true;
+  }
+  return false;
+}
+
 /** The band of a score (see {@link Band}). */
 export function bandFor(score: number, t: Required<Thresholds>): Band {
   if (score < t.flag) return 'low';
@@ -125,8 +144,9 @@ function scoringExplanation<C>(b: ScoreBreakdown, constants: C): ScoreBreakdown 
 /**
  * Builds a detector for a parsed ruleset and, optionally, a trained model.
  * Steps per post: normalise (offset-mapped) → identify language (Sorani by its letters, else franc@5's method) →
- * extract phones, messengers, prices → match rules (index built here, once) → model features and logit (the model's
- * feature index built here, once: see compileModel) → score (logistic, see scoring.ts) → label, band.
+ * extract phones, messengers, prices → look each token up once in the detector's token lexicon (the terms that may start
+ * there and the model's feature ids of the token, cached across posts) → match rules (index built here, once) → model
+ * features and logit (the model's feature index built here, once: see compileModel) → score (logistic, see scoring.ts) → label, band.
  * @throws RangeError when thresholds are not numbers with 0 ≤ review ≤ flag ≤ medium ≤ high ≤ 1
  */
 export function createDetector(ruleset: Ruleset, thresholds: Thresholds, options: DetectorOptions = {}): Detector {
@@ -143,14 +163,38 @@ export function createDetector(ruleset: Ruleset, thresholds: Thresholds, options
   const model = options.model ?? null;
   const compiledModel = model === null ? null : compileModel(model);
   const constants = { ...SCORING, coreCategories: [...SCORING.coreCategories] };
+  // Token text → what matching and the model need of it: one cache lookup per token instead of one per stage. Tokens
+  // holding an ASCII digit (numbers, prices, phone pieces: mostly unique) are computed each time and not kept.
+  const lexicon = new BoundedCache<LexiconEntry>(LEXICON_SIZE);
+  const lexiconEntry = (w: string): LexiconEntry => ({
+    terms: computeTermsStartingAt(matcher, w),
+    ids: compiledModel === null ? null : letterTokenIds(compiledModel, w),
+  });
+  const lookUp = (tokens: readonly Token[]): { terms: TokenTerms[]; ids: Array<Int32Array | null> } => {
+    const terms = new Array<TokenTerms>(tokens.length);
+    const ids = new Array<Int32Array | null>(tokens.length);
+    for (let i = 0; i < tokens.length; i++) {
+      const w = (tokens[i] as Token).text;
+      if (hasAsciiDigit(w)) {
+        terms[i] = computeTermsStartingAt(matcher, w);
+        ids[i] = null;
+        continue;
+      }
+      const e = lexicon.get(w, lexiconEntry);
+      terms[i] = e.terms;
+      ids[i] = e.ids;
+    }
+    return { terms, ids };
+  };
   const run = (fullText: string): { detection: Detection; normalised: NormalisedText } => {
     const text = analysedPart(fullText);
     const n = normalise(text);
     const tokens = tokenise(n.text);
     const language = identifyLanguage(text);
     const entities = extractEntities(n, language.code);
-    const hits = matchRules(matcher, n, tokens, entities, language);
-    const modelOut = compiledModel === null ? null : scoreTokens(compiledModel, tokens, entities);
+    const looked = lookUp(tokens);
+    const hits = matchRules(matcher, n, tokens, entities, language, looked.terms);
+    const modelOut = compiledModel === null ? null : scoreTokens(compiledModel, tokens, entities, looked.ids);
     const breakdown = scoreHits(hits, modelOut);
     const label = labelFor(breakdown.score, t);
     const flagged = breakdown.score >= t.flag;
