@@ -93,13 +93,23 @@ function isRegionalIndicator(cp: number): boolean {
 }
 
 
-const combiningCache = new Map<number, boolean>();
+/** COMBINING of each BMP code point seen: 0 not computed, 1 yes, 2 no. Astral code points in a Map. */
+const COMBINING_BMP = new Uint8Array(0x10000);
+const COMBINING_ASTRAL = new Map<number, boolean>();
 function isCombining(cp: number): boolean {
   if (cp < 0x300) return false;
-  let r = combiningCache.get(cp);
+  if (cp < 0x10000) {
+    let k = COMBINING_BMP[cp] ?? 0;
+    if (k === 0) {
+      k = COMBINING.test(String.fromCharCode(cp)) ? 1 : 2;
+      COMBINING_BMP[cp] = k;
+    }
+    return k === 1;
+  }
+  let r = COMBINING_ASTRAL.get(cp);
   if (r === undefined) {
     r = COMBINING.test(String.fromCodePoint(cp));
-    combiningCache.set(cp, r);
+    COMBINING_ASTRAL.set(cp, r);
   }
   return r;
 }
@@ -178,6 +188,9 @@ function learnBmp(c: number): number {
  */
 export interface Units {
   n: number;
+  /** OR of every unit's class bits, and whether any unit is one ASCII digit (steps that cannot apply are skipped). */
+  classes: number;
+  digits: boolean;
   code: Int32Array;
   str: string[];
   start: Int32Array;
@@ -185,7 +198,7 @@ export interface Units {
   cls: Uint8Array;
 }
 
-const UNITS: Units = { n: 0, code: new Int32Array(1024), str: [], start: new Int32Array(1024), end: new Int32Array(1024), cls: new Uint8Array(1024) };
+const UNITS: Units = { n: 0, classes: 0, digits: false, code: new Int32Array(1024), str: [], start: new Int32Array(1024), end: new Int32Array(1024), cls: new Uint8Array(1024) };
 
 function reserve(u: Units, size: number): void {
   if (u.code.length >= size) return;
@@ -206,8 +219,12 @@ export function unitText(u: Units, k: number): string {
 
 function pushUnit(u: Units, out: string, start: number, end: number, cls: number): void {
   const k = u.n++;
-  if (out.length === 1) u.code[k] = out.charCodeAt(0);
-  else {
+  u.classes |= cls;
+  if (out.length === 1) {
+    const c = out.charCodeAt(0);
+    u.code[k] = c;
+    if (c >= 48 && c <= 57) u.digits = true;
+  } else {
     u.code[k] = MULTI;
     u.str[k] = out;
   }
@@ -222,6 +239,10 @@ function mapUnits(original: string): Units {
   const len = original.length;
   reserve(u, len);
   u.n = 0;
+  u.classes = 0;
+  u.digits = false;
+  let classes = 0;
+  let digits = false;
   const code = u.code;
   const starts = u.start;
   const ends = u.end;
@@ -239,9 +260,12 @@ function mapUnits(original: string): Units {
           const k = u.n++;
           code[k] = o;
           if (o === MULTI) u.str[k] = BMP_STR[c] ?? '';
+          else if (o >= 48 && o <= 57) digits = true;
           starts[k] = i;
           ends[k] = i + 1;
-          cls[k] = BMP_CLS[c] ?? 0;
+          const cl = BMP_CLS[c] ?? 0;
+          cls[k] = cl;
+          classes |= cl;
         }
         i++;
         continue;
@@ -264,6 +288,8 @@ function mapUnits(original: string): Units {
     if (out !== '') pushUnit(u, out, i, end, classify(out));
     i = end;
   }
+  u.classes |= classes;
+  if (digits) u.digits = true;
   return u;
 }
 
@@ -273,10 +299,12 @@ function foldLookAlikes(u: Units): void {
   const { code, cls } = u;
   let latin = 0;
   let cyrGreek = 0;
-  for (let k = 0; k < n; k++) {
-    const c = cls[k] ?? 0;
-    if (c & IS_LATIN) latin++;
-    else if (c & IS_CYR_GREEK) cyrGreek++;
+  if (u.classes & IS_CYR_GREEK) {
+    for (let k = 0; k < n; k++) {
+      const c = cls[k] ?? 0;
+      if (c & IS_LATIN) latin++;
+      else if (c & IS_CYR_GREEK) cyrGreek++;
+    }
   }
   if (cyrGreek > 0) {
     let i = 0;
@@ -310,6 +338,8 @@ function foldLookAlikes(u: Units): void {
       i = j;
     }
   }
+  // Arabizi and leetspeak only read digits: nothing to do in a post without one
+  if (!u.digits) return;
   foldArabizi(u);
   for (let k = 1; k + 1 < n; k++) {
     const o = code[k] ?? EMPTY;
@@ -333,6 +363,7 @@ function joinLetterSpacing(u: Units): void {
   const n = u.n;
   const { code, cls } = u;
   const letter = (k: number): boolean => k >= 0 && k < n && ((cls[k] ?? 0) & IS_LETTER) !== 0;
+  /** A one-letter word: a letter unit of one code unit (or one astral letter) with no letter on either side. */
   const single = (k: number): boolean => {
     if (!letter(k) || letter(k - 1) || letter(k + 1)) return false;
     const c = code[k] ?? EMPTY;
@@ -342,6 +373,16 @@ function joinLetterSpacing(u: Units): void {
   };
   let i = 0;
   while (i < n) {
+    // skip to the next word, and past it unless it is one unit long
+    if (((cls[i] ?? 0) & IS_LETTER) === 0) {
+      i++;
+      continue;
+    }
+    if (i + 1 < n && ((cls[i + 1] ?? 0) & IS_LETTER) !== 0) {
+      i += 2;
+      while (i < n && ((cls[i] ?? 0) & IS_LETTER) !== 0) i++;
+      continue;
+    }
     if (!single(i)) {
       i++;
       continue;
@@ -365,49 +406,6 @@ function joinLetterSpacing(u: Units): void {
   }
 }
 
-/** Scratch of normalise's assembly: the normalised text's code units and their original offsets. */
-let TEXT_BUF = new Uint16Array(4096);
-let STARTS_BUF = new Int32Array(4096);
-let ENDS_BUF = new Int32Array(4096);
-
-function growAssembly(size: number): void {
-  if (TEXT_BUF.length >= size) return;
-  let cap = TEXT_BUF.length;
-  while (cap < size) cap *= 2;
-  const t = new Uint16Array(cap);
-  t.set(TEXT_BUF);
-  const s = new Int32Array(cap);
-  s.set(STARTS_BUF);
-  const e = new Int32Array(cap);
-  e.set(ENDS_BUF);
-  TEXT_BUF = t;
-  STARTS_BUF = s;
-  ENDS_BUF = e;
-}
-
-/**
- * The normalised text and its offsets out of the scratch buffers. Plain arrays, not typed-array slices: on Node 20 a
- * typed-array slice or `fromCharCode.apply` over a typed array costs several times a copy into a plain array.
- */
-function assemble(original: string, len: number): NormalisedText {
-  const starts = new Array<number>(len);
-  const ends = new Array<number>(len);
-  const codes = new Array<number>(len);
-  for (let i = 0; i < len; i++) {
-    starts[i] = STARTS_BUF[i] ?? 0;
-    ends[i] = ENDS_BUF[i] ?? 0;
-    codes[i] = TEXT_BUF[i] ?? 0;
-  }
-  let text: string;
-  // String.fromCharCode takes its arguments on the stack: long texts go in chunks
-  if (len <= 4096) text = String.fromCharCode.apply(null, codes);
-  else {
-    text = '';
-    for (let i = 0; i < len; i += 4096) text += String.fromCharCode.apply(null, codes.slice(i, Math.min(len, i + 4096)));
-  }
-  return { original, text, starts, ends };
-}
-
 /**
  * Normalises a post for matching. Pure and deterministic; never throws.
  * @param original the post text as received (any script)
@@ -417,7 +415,17 @@ export function normalise(original: string): NormalisedText {
   const u = mapUnits(original);
   foldLookAlikes(u);
   joinLetterSpacing(u);
-  const { code, start, end } = u;
+  const { code, start, end, str } = u;
+  // the output is at most this long (before whitespace runs collapse): plain arrays of that size, cut to length after
+  // (typed-array slices, or fromCharCode over a typed array, cost several times more on Node 20)
+  let bound = 0;
+  for (let k = 0; k < u.n; k++) {
+    const c = code[k] ?? EMPTY;
+    bound += c >= 0 ? 1 : c === MULTI ? (str[k] ?? '').length : 0;
+  }
+  const starts = new Array<number>(bound);
+  const ends = new Array<number>(bound);
+  const codes = new Array<number>(bound);
   let len = 0;
   let lastWasSpace = true;
   for (let k = 0; k < u.n; k++) {
@@ -430,28 +438,36 @@ export function normalise(original: string): NormalisedText {
         if (lastWasSpace) continue;
         lastWasSpace = true;
       } else lastWasSpace = false;
-      if (len >= TEXT_BUF.length) growAssembly(len + 1);
-      TEXT_BUF[len] = c;
-      STARTS_BUF[len] = s;
-      ENDS_BUF[len] = e;
+      codes[len] = c;
+      starts[len] = s;
+      ends[len] = e;
       len++;
       continue;
     }
-    const out = u.str[k] ?? '';
-    if (len + out.length > TEXT_BUF.length) growAssembly(len + out.length);
+    const out = str[k] ?? '';
     for (let j = 0; j < out.length; j++) {
       const ch = out.charCodeAt(j);
       if (ch === 0x20) {
         if (lastWasSpace) continue;
         lastWasSpace = true;
       } else lastWasSpace = false;
-      TEXT_BUF[len] = ch;
-      STARTS_BUF[len] = s;
-      ENDS_BUF[len] = e;
+      codes[len] = ch;
+      starts[len] = s;
+      ends[len] = e;
       len++;
     }
   }
-  return assemble(original, len);
+  starts.length = len;
+  ends.length = len;
+  codes.length = len;
+  let text: string;
+  // String.fromCharCode takes its arguments on the stack: long texts go in chunks
+  if (len <= 4096) text = String.fromCharCode.apply(null, codes);
+  else {
+    text = '';
+    for (let i = 0; i < len; i += 4096) text += String.fromCharCode.apply(null, codes.slice(i, Math.min(len, i + 4096)));
+  }
+  return { original, text, starts, ends };
 }
 
 /**
