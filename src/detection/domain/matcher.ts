@@ -35,6 +35,8 @@ export const LOW_LANGUAGE_CONFIDENCE = 0.25;
 interface TermRef {
   rule: number;
   term: CompiledTerm;
+  /** Per word of the term: the ids ({@link CompiledMatcher.keyIds}) of the keys it answers to; null for a prefix word. */
+  wordKeys: ReadonlyArray<readonly number[] | null>;
 }
 
 /** A ruleset prepared for matching; build once per ruleset with {@link compileMatcher}. */
@@ -61,6 +63,8 @@ export interface CompiledMatcher {
   starts: BoundedCache<TokenTerms>;
   /** Language code ('' = every rule) → 1 per rule that runs on posts in it (see {@link ruleApplies}); filled lazily. */
   applies: Map<string, Uint8Array>;
+  /** Every key (variant or `lang:stem`) some non-prefix term word answers to → a small integer id. */
+  keyIds: ReadonlyMap<string, number>;
 }
 
 /**
@@ -74,7 +78,12 @@ export interface TokenTerms {
   info: TokenInfo;
   /** Regexes (indices into `regexes`) with a token anchor inside this token. */
   regexes: readonly number[];
+  /** Ids of the token's keys that some term word answers to (the others can match no word): for terms continuing over it. */
+  keyIds: readonly number[];
 }
+
+/** One shared empty list for the many tokens that start no term, hold no anchor or match no word. */
+const NONE: readonly never[] = Object.freeze([]);
 
 const STEM_LANGS = Object.entries(STEMMERS);
 const LATIN_WORD = /^[a-z]+$/u;
@@ -136,6 +145,20 @@ function infoMatches(info: TokenInfo, w: TermWord): boolean {
 
 /** Builds the term index and regex prefilter of a ruleset. */
 export function compileMatcher(rules: readonly Rule[]): CompiledMatcher {
+  const keyIds = new Map<string, number>();
+  const idsOf = (w: TermWord): readonly number[] | null => {
+    if (w.prefix) return null;
+    const ids: number[] = [];
+    for (const k of new Set([...w.variants, ...w.stems])) {
+      let id = keyIds.get(k);
+      if (id === undefined) {
+        id = keyIds.size;
+        keyIds.set(k, id);
+      }
+      ids.push(id);
+    }
+    return ids;
+  };
   const index = new Map<string, TermRef[]>();
   const prefixTerms: TermRef[] = [];
   const regexes: Array<{ rule: number; regex: LinearRegex }> = [];
@@ -144,7 +167,7 @@ export function compileMatcher(rules: readonly Rule[]): CompiledMatcher {
     for (const term of rule.terms) {
       const first = term.words[0];
       if (first === undefined) continue;
-      const ref = { rule: r, term };
+      const ref: TermRef = { rule: r, term, wordKeys: term.words.map(idsOf) };
       if (first.prefix) {
         prefixTerms.push(ref);
         continue;
@@ -183,6 +206,7 @@ export function compileMatcher(rules: readonly Rule[]): CompiledMatcher {
     nearContext,
     starts: new BoundedCache<TokenTerms>(100_000),
     applies: new Map(),
+    keyIds,
   };
   return cm;
 }
@@ -214,7 +238,18 @@ export function computeTermsStartingAt(cm: CompiledMatcher, token: string): Toke
   cm.tokenAnchors.forEach((anchors, i) => {
     if (anchors !== null && anchors.some((a) => token.includes(a))) regexes.push(i);
   });
-  return { indexed, prefixed, info, regexes };
+  const keyIds: number[] = [];
+  for (const key of info.keys) {
+    const id = cm.keyIds.get(key);
+    if (id !== undefined && !keyIds.includes(id)) keyIds.push(id);
+  }
+  return {
+    indexed: indexed.length > 0 ? indexed : NONE,
+    prefixed: prefixed.length > 0 ? prefixed : NONE,
+    info,
+    regexes: regexes.length > 0 ? regexes : NONE,
+    keyIds: keyIds.length > 0 ? keyIds : NONE,
+  };
 }
 
 /** The terms that may start at a token with this text (first word matched; the rest is checked per post). */
@@ -240,15 +275,29 @@ export function ruleApplies(rule: Rule, lang: LanguageGuess): boolean {
   return rule.languages.includes(lang.code);
 }
 
-/** Index of the last token of `term` if it matches from token i on, else -1; `starts[k].info` is token k's info. */
-function termEnd(tokens: readonly Token[], starts: readonly TokenTerms[], i: number, term: CompiledTerm): number {
-  const len = term.words.length;
+/** Whether two short lists of ids share one. */
+function intersects(a: readonly number[], b: readonly number[]): boolean {
+  for (let i = 0; i < a.length; i++) if (b.includes(a[i] as number)) return true;
+  return false;
+}
+
+/**
+ * Index of the last token of the term if it matches from token i on, else -1; `starts[k]` is token k's entry. A word
+ * matches a token when they share a key (by id; the same as {@link infoMatches}), a prefix word by its variants.
+ */
+function termEnd(tokens: readonly Token[], starts: readonly TokenTerms[], i: number, ref: TermRef): number {
+  const words = ref.term.words;
+  const len = words.length;
   if (len === 1) return i;
   if (i + len > tokens.length) return -1;
   for (let j = 1; j < len; j++) {
-    const w = term.words[j];
     const at = starts[i + j];
-    if (w === undefined || at === undefined || !infoMatches(at.info, w)) return -1;
+    if (at === undefined) return -1;
+    const keys = ref.wordKeys[j];
+    if (keys === null || keys === undefined) {
+      const w = words[j];
+      if (w === undefined || !infoMatches(at.info, w)) return -1;
+    } else if (at.keyIds.length === 0 || !intersects(at.keyIds, keys)) return -1;
   }
   return i + len - 1;
 }
@@ -325,7 +374,7 @@ export function matchRules(
       for (let x = 0; x < refs.length; x++) {
         const ref = refs[x] as TermRef;
         if (applies[ref.rule] === 0) continue;
-        const last = termEnd(tokens, starts, i, ref.term);
+        const last = termEnd(tokens, starts, i, ref);
         if (last < 0) continue;
         const span = toOriginalSpan(n, tok.start, (tokens[last] as Token).end);
         const list = raw[ref.rule];
