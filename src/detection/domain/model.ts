@@ -224,6 +224,18 @@ export function scoreTokens(cm: CompiledModel, tokens: readonly Token[], entitie
   const buf = cm.known;
   let count = 0;
   for (let t = 0; t < tokens.length; t++) {
+    const given = tokenIds?.[t];
+    if (given !== undefined && given !== null) {
+      // a letter token, its ids looked up by the caller
+      for (let i = 0; i < given.length; i++) {
+        const id = given[i] ?? -1;
+        if (seen[id] !== stamp) {
+          seen[id] = stamp;
+          buf[count++] = id;
+        }
+      }
+      continue;
+    }
     const w = tokens[t]?.text ?? '';
     let digitCount = 0;
     for (let i = 0; i < w.length; i++) {
@@ -238,7 +250,7 @@ export function scoreTokens(cm: CompiledModel, tokens: readonly Token[], entitie
       }
       continue;
     }
-    const ids = tokenIds?.[t] ?? cm.tokenIds.get(w, (x) => letterTokenIds(cm, x));
+    const ids = cm.tokenIds.get(w, (x) => letterTokenIds(cm, x));
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i] ?? -1;
       if (seen[id] !== stamp) {
