@@ -13,7 +13,8 @@ import type { Entities, LanguageGuess, RuleHit, Span } from './types';
  * - `terms`: matched token by token on the normalised text (so word boundaries hold in every script); a term word
  *   matches a token when equal, when one attached Arabic proclitic (و ف ب ل ك ال …) removed from either side makes them
  *   equal, when `word*` is a prefix of the token, or when a `natural` Porter stemmer of one of the rule's languages
- *   (eng, fra, spa, ita, deu) gives both the same stem (Latin words of ≥ 4 letters only).
+ *   (eng, fra, spa, ita, deu) gives both the same stem (Latin words of ≥ 4 letters only); a term word with Arabizi
+ *   3/5 between letters also answers to its Arabizi reading (see compileTerm in ruleset.ts).
  * - `regex`: run on re2js (linear time) on the normalised (lower-case) text, see linear-regex.ts.
  * - `entities`: one span per extracted phone / messenger contact / price.
  * - `near: {tags, within}`: a match is kept only if a match of ANOTHER rule carrying one of `tags` (or an entity of kind
@@ -136,7 +137,7 @@ function wordMatches(token: string, w: TermWord): boolean {
 
 function infoMatches(info: TokenInfo, w: TermWord): boolean {
   if (w.prefix) {
-    for (const v of info.variants) if (v.startsWith(w.word)) return true;
+    for (const v of info.variants) if (v.startsWith(w.word) || (w.alt !== undefined && v.startsWith(w.alt))) return true;
     return false;
   }
   for (const k of info.keys) if (w.variants.includes(k) || w.stems.includes(k)) return true;
@@ -188,7 +189,7 @@ export function compileMatcher(rules: readonly Rule[]): CompiledMatcher {
   });
   const tokenAnchors = regexes.map(({ regex }) => (regex.anchors !== null && regex.anchors.every(isTokenText) ? regex.anchors : null));
   const prefixStarts = prefixTerms.every((p) => (p.term.words[0]?.word.length ?? 0) > 0)
-    ? new Set(prefixTerms.map((p) => p.term.words[0]?.word.charCodeAt(0) ?? -1))
+    ? new Set(prefixTerms.flatMap((p) => [p.term.words[0]?.word.charCodeAt(0) ?? -1, p.term.words[0]?.alt?.charCodeAt(0) ?? -1]))
     : null;
   const cm: CompiledMatcher = {
     rules,

@@ -1,4 +1,5 @@
-import { isArabiziWord, normalise, toOriginalSpan, tokenise } from './normalise';
+import { compileTerm } from './ruleset';
+import { ARABIZI_IN_CONTEXT, ARABIZI_WORD, arabiziWordKind, isArabiziWord, NOT_ARABIZI_WORD, normalise, toOriginalSpan, tokenise } from './normalise';
 
 /** Finds `needle` in the normalised text and returns the original substring it maps back to. */
 function backToOriginal(original: string, needle: string): string {
@@ -97,8 +98,67 @@ describe('normalise', () => {
       expect(normalise('حرقة 7arga').text).toBe('حرقه \u062Darga');
     });
 
+    it('reads 3/5 between letters as Arabizi when another word of the post is Arabizi ("ba3d", "3ayetli", "7arga")', () => {
+      expect(normalise('t5alles ba3d ma tousel').text).toBe('t\u062Ealles ba\u0639d ma tousel');
+      expect(normalise('5las, n5alsou tawa, 3ayetli').text).toBe('\u062Elas, n\u062Ealsou tawa, \u0639ayetli');
+      expect(normalise('l7arga w na5dem').text).toBe('l\u062Darga w na\u062Edem');
+    });
+
+    it('reads 3/5 between letters as Arabizi when the post has a common Arabizi function word in letters', () => {
+      expect(normalise('kayn blasa, t5alles mnin twsl').text).toBe('kayn blasa, t\u062Ealles mnin twsl');
+      expect(normalise('barcha nes ya5dmou').text).toBe('barcha nes ya\u062Edmou');
+      expect(normalise('mafi mashakel, sa3a w nousal').text).toBe('mafi mashakel, sa\u0639a w nousal');
+    });
+
+    it('keeps 3/5 between letters as leetspeak in a post with no Arabizi evidence, and messenger names always', () => {
+      expect(normalise('crossing s3cure, t5alles').text).toBe('crossing secure, tsalles');
+      expect(normalise('7arga, contact t3legram or what5app').text).toBe('\u062Darga, contact telegram or whatsapp');
+      // a function word inside a handle is not evidence
+      expect(normalise('@fake_kayn s3cure').text).toBe('@fake_kayn secure');
+      // words common in other languages are not evidence ("el", "men", "fin")
+      expect(normalise('el ca5h men fin').text).toBe('el cash men fin');
+    });
+
+    it('maps each Arabizi letter read from context back to its digit', () => {
+      const original = 'kayn t5alles';
+      const n = normalise(original);
+      const i = n.text.indexOf('\u062E');
+      expect(toOriginalSpan(n, i, i + 1)).toEqual({ start: 6, end: 7, text: '5' });
+    });
+
+    it('reads every 3/5 word as Arabizi with the `always` option, and leaves other words alone', () => {
+      expect(normalise('t5alles', { arabizi: 'always' }).text).toBe('t\u062Ealles');
+      expect(normalise('t3legram 7pm 5000 dt', { arabizi: 'always' }).text).toBe('telegram 7pm 5000 dt');
+    });
+
+    it('classifies digit words: Arabizi alone, Arabizi in context, not Arabizi', () => {
+      expect(arabiziWordKind('7arga')).toBe(ARABIZI_WORD);
+      expect(arabiziWordKind('ba3d')).toBe(ARABIZI_WORD);
+      expect(arabiziWordKind('t5alles')).toBe(ARABIZI_IN_CONTEXT);
+      expect(arabiziWordKind('s3cure')).toBe(ARABIZI_IN_CONTEXT);
+      expect(arabiziWordKind('t3legram')).toBe(NOT_ARABIZI_WORD);
+      expect(arabiziWordKind('iphone5')).toBe(NOT_ARABIZI_WORD);
+      expect(arabiziWordKind('mp3')).toBe(NOT_ARABIZI_WORD);
+      expect(arabiziWordKind('5euros')).toBe(NOT_ARABIZI_WORD);
+    });
+
+    it('compiles a rule term with a 3/5 word so that it matches both readings of the word in posts', () => {
+      const term = compileTerm('t5alles ki tousel', ['eng']);
+      const first = term?.words[0];
+      expect(first?.word).toBe('tsalles');
+      expect(first?.variants).toContain('t\u062Ealles');
+      const inArabiziPost = tokenise(normalise('7arga, t5alles ki tousel').text).map((t) => t.text);
+      const inPlainPost = tokenise(normalise('t5alles ki tousel').text).map((t) => t.text);
+      expect(inArabiziPost[1]).toBe('t\u062Ealles');
+      expect(inPlainPost[0]).toBe('tsalles');
+      expect(first?.variants).toContain(inArabiziPost[1]);
+      expect(first?.variants).toContain(inPlainPost[0]);
+    });
+
     it.each([
-      ['7arga', true], ['l7arga', true], ['l3a2ila', true], ['3la', true], ['9albi', true], ['ma3a', false],
+      ['7arga', true], ['l7arga', true], ['l3a2ila', true], ['3la', true], ['9albi', true],
+      // "ma3a" (with) is a common Arabizi word, Arabizi on its own; "sa3id" is Arabizi only in an Arabizi post
+      ['ma3a', true], ['sa3id', false],
       ['7', false], ['77ab', false], ['7x', false], ['a7', false], ['5th', false], ['2nights', false], ['3arab', true],
     ])('isArabiziWord(%s) is %s', (w, expected) => {
       expect(isArabiziWord(w)).toBe(expected);

@@ -1,9 +1,9 @@
 import type { Span } from './types';
-import { foldArabizi } from './arabizi';
+import { foldArabizi, type ArabiziMode } from './arabizi';
 import { BoundedCache } from './bounded-cache';
 
 export { BoundedCache } from './bounded-cache';
-export { ARABIZI, isArabiziWord } from './arabizi';
+export { ARABIZI, arabiziWordKind, isArabiziWord, ARABIZI_IN_CONTEXT, ARABIZI_WORD, NOT_ARABIZI_WORD, type ArabiziMode } from './arabizi';
 export { tokenise } from './tokenise';
 // exported by name so that in CommonJS output the module's own hot loops read local constants, not `exports.X`
 export { CONFUSABLES, EMPTY, IS_LATIN, IS_LETTER, MULTI };
@@ -24,8 +24,8 @@ export { CONFUSABLES, EMPTY, IS_LATIN, IS_LETTER, MULTI };
  *  5. unify Arabic/Persian letter variants: ی ى → ي, ک → ك, ة ۀ → ه, ٱ → ا; dotless ı → i; curly quotes → `'`;
  *  6. fold Cyrillic/Greek look-alikes to Latin inside a word that mixes scripts, or in an all-look-alike word of a
  *     mostly-Latin text; read Arabizi digits (2→ء 3→ع 5→خ 7→ح 9→ق) inside Latin words that qualify as Arabizi (see
- *     {@link isArabiziWord}: "7arga", "l3a2ila", "3la"); then fold leetspeak digits (0→o 1→i 3→e 4→a 5→s) that
- *     sit between two Latin letters ("t3legram");
+ *     arabizi.ts: "7arga", "l3a2ila", "3la" on their own; "ba3d", "t5alles" in a text that shows Arabizi); then fold
+ *     leetspeak digits (0→o 1→i 3→e 4→a 5→s) that sit between two Latin letters ("t3legram");
  *  7. join letter-spaced words: ≥ 4 single letters separated by single spaces or by `. - _ * · • |`, or ≥ 2 single
  *     letters separated by dots only ("w h a t s a p p", "t.e.l.e.g.r.a.m", "u.k." → "whatsapp", "telegram", "uk");
  *  8. collapse whitespace runs to one space.
@@ -294,7 +294,7 @@ function mapUnits(original: string): Units {
 }
 
 /** Step 6: look-alike folding per word, and leetspeak digits between Latin letters. */
-function foldLookAlikes(u: Units): void {
+function foldLookAlikes(u: Units, arabizi: ArabiziMode): void {
   const n = u.n;
   const { code, cls } = u;
   let latin = 0;
@@ -340,7 +340,7 @@ function foldLookAlikes(u: Units): void {
   }
   // Arabizi and leetspeak only read digits: nothing to do in a post without one
   if (!u.digits) return;
-  foldArabizi(u);
+  foldArabizi(u, arabizi);
   for (let k = 1; k + 1 < n; k++) {
     const o = code[k] ?? EMPTY;
     // only a one-unit digit can be leetspeak
@@ -406,14 +406,25 @@ function joinLetterSpacing(u: Units): void {
   }
 }
 
+/** Options of {@link normalise}. */
+export interface NormaliseOptions {
+  /**
+   * `post` (default, for posts): a word whose Arabizi digits are only 3/5 between letters ("ba3d", "t5alles") is read
+   * as Arabizi only when the text shows Arabizi elsewhere, else as leetspeak ("t3legram"). `always`: read as Arabizi
+   * regardless; ruleset.ts compiles each term both ways, so a term matches whichever reading a post gets.
+   */
+  arabizi?: ArabiziMode;
+}
+
 /**
  * Normalises a post for matching. Pure and deterministic; never throws.
  * @param original the post text as received (any script)
+ * @param options see {@link NormaliseOptions}
  * @returns the normalised text with per-code-unit offsets into `original`
  */
-export function normalise(original: string): NormalisedText {
+export function normalise(original: string, options: NormaliseOptions = {}): NormalisedText {
   const u = mapUnits(original);
-  foldLookAlikes(u);
+  foldLookAlikes(u, options.arabizi ?? 'post');
   joinLetterSpacing(u);
   const { code, start, end, str } = u;
   // the output is at most this long (before whitespace runs collapse): plain arrays of that size, cut to length after

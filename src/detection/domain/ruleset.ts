@@ -40,6 +40,8 @@ export type EntityKind = (typeof ENTITY_KINDS)[number];
 export interface TermWord {
   word: string;
   prefix: boolean;
+  /** For a prefix word with 3/5 between letters: its Arabizi reading (see compileTerm). */
+  alt?: string;
   stems: readonly string[];
   variants: readonly string[];
 }
@@ -105,14 +107,26 @@ type RuleInput = z.infer<typeof RuleSchema>;
 /** Languages that have a stemmer; rules with `languages: any` stem with all of them. */
 const STEM_LANGUAGES = Object.keys(STEMMERS);
 
-/** Compiles a term as written by an analyst: normalised like post text, tokenised; `word*` marks a prefix. */
+/**
+ * Compiles a term as written by an analyst: normalised like post text, tokenised; `word*` marks a prefix.
+ * A word whose Arabizi digits are only 3/5 between letters ("t5alles", "t3legram") reads as Arabizi in a post that
+ * shows Arabizi and as leetspeak elsewhere (see arabizi.ts); such a term word answers to both readings (the Arabizi one
+ * is added to its variants, or, for a prefix word, kept as `alt`), so the term matches the same word in any post.
+ */
 export function compileTerm(term: string, stemLanguages: readonly string[]): CompiledTerm | null {
   const n = normalise(term);
   const tokens = tokenise(n.text);
   if (tokens.length === 0) return null;
-  const words = tokens.map((t) => {
+  const asArabizi = normalise(term, { arabizi: 'always' });
+  const arabiziTokens = asArabizi.text === n.text ? tokens : tokenise(asArabizi.text);
+  const words = tokens.map((t, i) => {
     const prefix = n.text[t.end] === '*';
-    return { word: t.text, prefix, stems: prefix ? [] : stemKeys(t.text, stemLanguages), variants: arabicVariants(t.text) };
+    const variants = arabicVariants(t.text);
+    const other = arabiziTokens.length === tokens.length ? arabiziTokens[i]?.text : undefined;
+    const alt = other !== undefined && other !== t.text ? other : null;
+    if (alt !== null && !prefix) variants.push(alt);
+    const word: TermWord = { word: t.text, prefix, stems: prefix ? [] : stemKeys(t.text, stemLanguages), variants };
+    return alt !== null && prefix ? { ...word, alt } : word;
   });
   return { source: term, words };
 }
