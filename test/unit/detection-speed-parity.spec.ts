@@ -135,6 +135,12 @@ describe('requiredLiterals', () => {
     [String.raw`\x41b`, null],
     ['😀?a', ['a']],
     [String.raw`(?:max(?:imum)?|only)\s*\d`, ['max', 'only']],
+    // a run goes on through a group of literal-only alternatives, one string per alternative
+    ['t(?:kh|s)a?l', ['tkh', 'ts']],
+    ['ab(?:c|d)(?:e|f)g', ['abceg', 'abcfg', 'abdeg', 'abdfg']],
+    ['x(?:ab|)y', ['x']],
+    ['(?:a|b)+cd', ['cd']],
+    ['(?:pay|fee)s?', ['pay', 'fee']],
   ])('%s → %j', (core, expected) => {
     expect(requiredLiterals(core)).toEqual(expected);
   });

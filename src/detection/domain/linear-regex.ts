@@ -203,19 +203,24 @@ export function buildPrefilter(regexes: readonly LinearRegex[], externallyAnchor
  * Literal anchors of a regex: strings of which every match of `core` contains at least one, read off the pattern
  * conservatively (null when no such set is found, or the pattern uses anything this reader does not model: flags,
  * `\Q…\E`, numeric escapes, …). The reader walks RE2 syntax by code points: a sequence requires any one of its
- * mandatory items, and a run of mandatory literal characters is one string; a group requires one of each of its
- * alternatives' anchors; an item under `?`, `*` or `{0,…}` requires nothing; classes, `.`, `\s`, `\d`, `\w`, `\p{…}` are
+ * mandatory items, and a run of mandatory literal characters is one string, which runs on through a mandatory group
+ * of literal-only alternatives as one string per alternative ("t(?:kh|s)" → tkh, ts; at most 64 strings); any other
+ * group requires one of each of its alternatives' anchors; an item under `?`, `*` or `{0,…}` requires nothing; classes, `.`, `\s`, `\d`, `\w`, `\p{…}` are
  * non-literal; `^ $ \b \B \A \z` are zero-width. Among a sequence's candidates the one with the longest shortest
  * string wins (fewest false candidates). A regex whose anchors are all absent from a text cannot match it, so its
  * run is skipped.
  */
+/** The most strings a run of literals crossed with literal-only groups may stand for (else the run ends there). */
+const MAX_ANCHORS = 64;
+
 export function requiredLiterals(core: string): string[] | null {
   const cps = [...core];
   let i = 0;
   const bail = (): never => {
     throw new Error('unmodelled');
   };
-  type Seq = { best: string[] | null };
+  /** best: the sequence's anchors; exact: the strings it matches when it is literals only (else null). */
+  type Seq = { best: string[] | null; exact: string[] | null };
   const score = (set: readonly string[]): number => Math.min(...set.map((x) => x.length));
   const better = (a: string[] | null, b: string[] | null): string[] | null => {
     if (a === null) return b;
@@ -247,21 +252,25 @@ export function requiredLiterals(core: string): string[] | null {
     }
     return { mandatory: true, single: true };
   };
-  const parseAlternation = (): string[] | null => {
-    const alts: Array<string[] | null> = [parseSequence().best];
+  const parseAlternation = (): { set: string[] | null; exact: string[] | null } => {
+    const seqs: Seq[] = [parseSequence()];
     while (cps[i] === '|') {
       i++;
-      alts.push(parseSequence().best);
+      seqs.push(parseSequence());
     }
-    if (alts.some((a) => a === null)) return null;
-    return [...new Set(alts.flatMap((a) => a ?? []))];
+    const exact = seqs.every((q) => q.exact !== null) ? [...new Set(seqs.flatMap((q) => q.exact ?? []))] : null;
+    if (seqs.some((q) => q.best === null)) return { set: null, exact };
+    return { set: [...new Set(seqs.flatMap((q) => q.best ?? []))], exact };
   };
   const parseSequence = (): Seq => {
     let best: string[] | null = null;
-    let run = '';
+    // the strings the current run of mandatory literals (and literal-only groups) can be; [''] when none
+    let run: string[] = [''];
+    let pure = true;
     const endRun = (): void => {
-      if (run !== '') best = better(best, [run]);
-      run = '';
+      if (run.some((r) => r !== '')) best = better(best, run);
+      run = [''];
+      pure = false;
     };
     while (i < cps.length && cps[i] !== '|' && cps[i] !== ')') {
       const c = cps[i] ?? '';
@@ -279,8 +288,14 @@ export function requiredLiterals(core: string): string[] | null {
         if (cps[i] !== ')') bail();
         i++;
         const q = quantifier();
+        // a group of literal alternatives, once: the run goes on through it (each run string × each alternative)
+        const exact = inner.exact;
+        if (q.mandatory && q.single && exact !== null && !exact.includes('') && run.length * exact.length <= MAX_ANCHORS) {
+          run = run.flatMap((r) => exact.map((x) => r + x));
+          continue;
+        }
         endRun();
-        if (q.mandatory && inner !== null) best = better(best, inner);
+        if (q.mandatory && inner.set !== null) best = better(best, inner.set);
         continue;
       }
       if (c === '^' || c === '$') {
@@ -291,7 +306,10 @@ export function requiredLiterals(core: string): string[] | null {
       if (c === '\\') {
         const e = cps[i + 1] ?? '';
         i += 2;
-        if ('bBAz'.includes(e) && e !== '') continue; // zero-width
+        if ('bBAz'.includes(e) && e !== '') {
+          pure = false;
+          continue; // zero-width
+        }
         if (e === 'p' || e === 'P') {
           if (cps[i] === '{') {
             const close = cps.indexOf('}', i);
@@ -328,17 +346,19 @@ export function requiredLiterals(core: string): string[] | null {
       }
       const q = quantifier();
       if (literal !== null && q.mandatory) {
-        run += literal;
+        const l = literal;
+        run = run.map((r) => r + l);
         if (!q.single) endRun();
       } else {
         endRun();
       }
     }
+    const exact = pure ? run : null;
     endRun();
-    return { best };
+    return { best, exact };
   };
   try {
-    const set = parseAlternation();
+    const { set } = parseAlternation();
     if (i !== cps.length) return null;
     return set === null || set.some((s) => s === '') ? null : set;
   } catch {
