@@ -55,6 +55,8 @@ export interface CompiledMatcher {
    * instead of a scan of the text. Per regex index: its anchors, or null when the prefilter scans for them.
    */
   tokenAnchors: ReadonlyArray<readonly string[] | null>;
+  /** First UTF-16 unit of every token anchor. */
+  anchorFirstUnits: ReadonlySet<number>;
   /** Scratch: 1 per regex whose token anchor occurs in the post being matched (synchronous use only). */
   anchorPresent: Uint8Array;
   entityRules: readonly number[];
@@ -202,6 +204,7 @@ export function compileMatcher(rules: readonly Rule[]): CompiledMatcher {
       tokenAnchors.map((a) => a !== null),
     ),
     tokenAnchors,
+    anchorFirstUnits: new Set(tokenAnchors.flatMap((a) => (a ?? []).map((x) => x.charCodeAt(0)))),
     anchorPresent: new Uint8Array(regexes.length),
     entityRules,
     nearContext,
@@ -236,9 +239,14 @@ export function computeTermsStartingAt(cm: CompiledMatcher, token: string): Toke
     }
   }
   const regexes: number[] = [];
-  cm.tokenAnchors.forEach((anchors, i) => {
-    if (anchors !== null && anchors.some((a) => token.includes(a))) regexes.push(i);
-  });
+  // an anchor can only be inside a token holding its first character: most tokens (numbers above all) hold none
+  let mayHoldAnchor = false;
+  for (let c = 0; c < token.length && !mayHoldAnchor; c++) mayHoldAnchor = cm.anchorFirstUnits.has(token.charCodeAt(c));
+  if (mayHoldAnchor) {
+    cm.tokenAnchors.forEach((anchors, i) => {
+      if (anchors !== null && anchors.some((a) => token.includes(a))) regexes.push(i);
+    });
+  }
   const keyIds: number[] = [];
   for (const key of info.keys) {
     const id = cm.keyIds.get(key);
