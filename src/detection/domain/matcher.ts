@@ -2,7 +2,7 @@ import { buildPrefilter, findAll, type LinearRegex, type RegexPrefilter } from '
 import { BoundedCache, toOriginalSpan, type NormalisedText, type Token } from './normalise';
 import type { CompiledTerm, EntityKind, Rule, TermWord } from './ruleset';
 import { arabicVariants, STEMMERS, MIN_STEM_LENGTH } from './stemming';
-import { isTokenText } from './tokenise';
+import { isTokenText, tokenise } from './tokenise';
 import type { Entities, LanguageGuess, RuleHit, Span } from './types';
 
 /**
@@ -50,12 +50,14 @@ export interface CompiledMatcher {
   regexes: ReadonlyArray<{ rule: number; regex: LinearRegex }>;
   prefilter: RegexPrefilter;
   /**
-   * Regexes whose anchors are all whole-token text (letters, digits, marks, `_`): such an anchor occurs in a post iff it
-   * occurs inside one of its tokens, so their presence is read off the cached token entries ({@link TokenTerms.regexes})
-   * instead of a scan of the text. Per regex index: its anchors, or null when the prefilter scans for them.
+   * Anchors read off the post's tokens instead of a scan of its text, per regex index (null when the prefilter scans
+   * for them). Every anchor of such a regex holds some token text (letters, digits, marks, `_`); its longest run of it,
+   * the anchor's `piece`, lies inside one token of any text the anchor occurs in. So a token entry lists the regexes
+   * with a piece inside the token ({@link TokenTerms.regexes}), and a regex so listed has an anchor in the post when
+   * `exact` (every anchor is whole-token text: anchor = piece) or when one of its anchors is in the text (`includes`).
    */
-  tokenAnchors: ReadonlyArray<readonly string[] | null>;
-  /** First UTF-16 unit of every token anchor. */
+  tokenAnchors: ReadonlyArray<{ anchors: readonly string[]; pieces: readonly string[]; exact: boolean } | null>;
+  /** First UTF-16 unit of every piece of {@link tokenAnchors}. */
   anchorFirstUnits: ReadonlySet<number>;
   /** Scratch: 1 per regex whose token anchor occurs in the post being matched (synchronous use only). */
   anchorPresent: Uint8Array;
@@ -189,7 +191,13 @@ export function compileMatcher(rules: readonly Rule[]): CompiledMatcher {
     if (near === null) return [];
     return rules.flatMap((other, o) => (o !== r && other.tags.some((t) => near.tags.includes(t)) ? [o] : []));
   });
-  const tokenAnchors = regexes.map(({ regex }) => (regex.anchors !== null && regex.anchors.every(isTokenText) ? regex.anchors : null));
+  const tokenAnchors = regexes.map(({ regex }) => {
+    const anchors = regex.anchors;
+    if (anchors === null) return null;
+    const pieces = anchors.map(longestTokenPiece);
+    if (pieces.some((p) => p === '')) return null;
+    return { anchors, pieces, exact: anchors.every(isTokenText) };
+  });
   const prefixStarts = prefixTerms.every((p) => (p.term.words[0]?.word.length ?? 0) > 0)
     ? new Set(prefixTerms.flatMap((p) => [p.term.words[0]?.word.charCodeAt(0) ?? -1, p.term.words[0]?.alt?.charCodeAt(0) ?? -1]))
     : null;
@@ -204,7 +212,7 @@ export function compileMatcher(rules: readonly Rule[]): CompiledMatcher {
       tokenAnchors.map((a) => a !== null),
     ),
     tokenAnchors,
-    anchorFirstUnits: new Set(tokenAnchors.flatMap((a) => (a ?? []).map((x) => x.charCodeAt(0)))),
+    anchorFirstUnits: new Set(tokenAnchors.flatMap((a) => (a?.pieces ?? []).map((x) => x.charCodeAt(0)))),
     anchorPresent: new Uint8Array(regexes.length),
     entityRules,
     nearContext,
@@ -243,8 +251,8 @@ export function computeTermsStartingAt(cm: CompiledMatcher, token: string): Toke
   let mayHoldAnchor = false;
   for (let c = 0; c < token.length && !mayHoldAnchor; c++) mayHoldAnchor = cm.anchorFirstUnits.has(token.charCodeAt(c));
   if (mayHoldAnchor) {
-    cm.tokenAnchors.forEach((anchors, i) => {
-      if (anchors !== null && anchors.some((a) => token.includes(a))) regexes.push(i);
+    cm.tokenAnchors.forEach((a, i) => {
+      if (a !== null && a.pieces.some((p) => token.includes(p))) regexes.push(i);
     });
   }
   const keyIds: number[] = [];
@@ -275,7 +283,27 @@ export function regexCandidates(cm: CompiledMatcher, text: string, tokens: reado
   const present = cm.anchorPresent;
   present.fill(0);
   for (const t of tokens) for (const r of termsStartingAt(cm, t.text).regexes) present[r] = 1;
+  confirmAnchors(cm, text, present);
   return cm.prefilter.candidates(text, present);
+}
+
+/**
+ * Keeps `present[r]` = 1 only where regex r has an anchor in the text: kept as is for an `exact` regex (its piece
+ * inside a token is its anchor), checked with `includes` for the others.
+ */
+function confirmAnchors(cm: CompiledMatcher, text: string, present: Uint8Array): void {
+  for (let r = 0; r < present.length; r++) {
+    if (present[r] === 0) continue;
+    const a = cm.tokenAnchors[r];
+    if (a !== null && a !== undefined && !a.exact && !a.anchors.some((x) => text.includes(x))) present[r] = 0;
+  }
+}
+
+/** The longest run of token characters (letters, digits, marks, `_`) in a string; '' when it has none. */
+function longestTokenPiece(s: string): string {
+  let best = '';
+  for (const t of tokenise(s)) if (t.text.length > best.length) best = t.text;
+  return best;
 }
 
 /** True when the rule runs on a post in this language (see the module comment). */
@@ -375,6 +403,7 @@ export function matchRules(
     starts[i] = at;
     for (let x = 0; x < at.regexes.length; x++) present[at.regexes[x] as number] = 1;
   }
+  confirmAnchors(cm, n.text, present);
   for (let i = 0; i < tokens.length; i++) {
     const tok = tokens[i] as Token;
     const at = starts[i] as TokenTerms;
