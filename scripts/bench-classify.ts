@@ -1,10 +1,11 @@
 /**
- * Detection throughput on one core: `npm run bench:classify [-- --posts N --profile out.cpuprofile --source]`.
+ * Detection throughput on one core: `npm run bench:classify [-- --posts N --profile out.cpuprofile --source | --dist DIR]`.
  *
  * By default it measures the compiled JavaScript in dist/ (the script runs `npm run build` first), which is what the
  * worker runs (`node dist/worker.js`). With --source it loads the TypeScript through tsx instead, whose transform adds
  * work of its own to hot code (a `__name` call per closure created, getters for every imported binding), so its
- * figures are lower; use it with --profile to see source names.
+ * figures are lower; use it with --profile to see source names. --dist DIR measures another build's compiled output
+ * (e.g. an older commit's `dist/`, to compare versions on the same posts and machine).
  *
  * Builds N posts (default 100,000) by varying the labelled posts in data/ (sample, train, dev): digits re-drawn,
  * words dropped or repeated, a fake handle or emoji appended, so caches do not see the same text twice in a row.
@@ -19,7 +20,7 @@
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { loadDetectorFromPolicies as LoadDetector } from '../src/detection/detector-loader';
 
@@ -80,9 +81,11 @@ export function makePosts(count: number, seed = 7): string[] {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { posts: { type: 'string' }, profile: { type: 'string' }, source: { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { posts: { type: 'string' }, profile: { type: 'string' }, source: { type: 'boolean' }, dist: { type: 'string' } } });
   const n = Number(values.posts ?? 100_000);
-  const code = values.source ? '../src/detection/detector-loader' : '../dist/detection/detector-loader.js';
+  const code = values.source
+    ? '../src/detection/detector-loader'
+    : join(values.dist === undefined ? join(root, 'dist') : resolve(values.dist), 'detection/detector-loader.js');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { loadDetectorFromPolicies } = require(code) as { loadDetectorFromPolicies: typeof LoadDetector };
   const { detector, rulesetVersion, modelVersion } = loadDetectorFromPolicies(join(root, 'policies'), join(root, 'models'));
@@ -122,7 +125,7 @@ async function main(): Promise<void> {
   console.log(`flagged          ${flagged} (${((100 * flagged) / n).toFixed(1)}%)`);
   console.log(`peak RSS         ${rssMiB.toFixed(0)} MiB`);
   console.log(`ruleset          ${rulesetVersion.slice(0, 12)}  model ${modelVersion?.slice(0, 12) ?? 'none'}`);
-  console.log(`code             ${values.source ? 'TypeScript sources through tsx (--source)' : 'compiled dist/ (as the worker runs it)'}`);
+  console.log(`code             ${values.source ? 'TypeScript sources through tsx (--source)' : `compiled ${values.dist ?? 'dist/'} (as the worker runs it)`}`);
 }
 
 if (require.main === module) {
