@@ -47,28 +47,41 @@ const round = (x: number, d = 4): number => Math.round(x * 10 ** d) / 10 ** d;
 
 /** Computes the score (0..1) of a set of rule hits and the model's output, with the arithmetic. Pure. */
 export function score(hits: readonly RuleHit[], model: ModelOutput | null = null): ScoreBreakdown {
-  const groups = new Map<string, RuleHit[]>();
+  // positive hits by category (first tag), categories in name order, each strongest first (ties by rule id)
+  const positives: RuleHit[] = [];
   const negatives: RuleHit[] = [];
   for (const h of hits) {
     if (h.weight < 0) negatives.push(h);
-    else if (h.weight > 0) {
-      const c = h.tags[0] ?? 'other';
-      groups.set(c, [...(groups.get(c) ?? []), h]);
-    }
+    else if (h.weight > 0) positives.push(h);
   }
-  const categories = [...groups.entries()]
-    .sort((a, b) => (a[0] < b[0] ? -1 : 1))
-    .map(([category, list]) => {
-      // Strongest first; rules and weights stay paired (rules[i] has weights[i]).
-      const ranked = [...list].sort((a, b) => b.weight - a.weight || (a.ruleId < b.ruleId ? -1 : 1));
-      const weights = ranked.map((h) => h.weight);
-      const [top = 0, ...rest] = weights;
-      const contribution = round(top + SCORING.extraInCategory * rest.reduce((s, w) => s + w, 0));
-      return { category, rules: ranked.map((h) => h.ruleId), weights, contribution };
-    });
+  positives.sort((a, b) => {
+    const ca = a.tags[0] ?? 'other';
+    const cb = b.tags[0] ?? 'other';
+    if (ca !== cb) return ca < cb ? -1 : 1;
+    return b.weight - a.weight || (a.ruleId < b.ruleId ? -1 : 1);
+  });
+  const categories: ScoreBreakdown['categories'] = [];
+  let offerPresent = false;
+  for (let i = 0; i < positives.length; ) {
+    const category = positives[i]?.tags[0] ?? 'other';
+    const rules: string[] = [];
+    const weights: number[] = [];
+    let j = i;
+    for (; j < positives.length && (positives[j]?.tags[0] ?? 'other') === category; j++) {
+      const h = positives[j] as RuleHit;
+      rules.push(h.ruleId);
+      weights.push(h.weight);
+    }
+    // the same sum, in the same order, as top + extra × (w₂ + w₃ + …) over the ranked weights
+    let rest = 0;
+    for (let k = 1; k < weights.length; k++) rest += weights[k] ?? 0;
+    const contribution = round((weights[0] ?? 0) + SCORING.extraInCategory * rest);
+    categories.push({ category, rules, weights, contribution });
+    if (category === 'offer') offerPresent = true;
+    i = j;
+  }
   const negContribution = round(negatives.reduce((s, h) => s + h.weight, 0));
   const core = categories.map((c) => c.category).filter((c) => SCORING.coreCategories.includes(c));
-  const offerPresent = groups.has('offer');
   const per = offerPresent ? SCORING.synergyWithOffer : SCORING.synergyWithoutOffer;
   const synergy = round(per * Math.max(0, Math.min(core.length, SCORING.maxCategories) - 1));
   const m =
