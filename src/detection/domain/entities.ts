@@ -112,17 +112,7 @@ export function extractMessengers(n: NormalisedText): Messenger[] {
       for (const m of text.matchAll(p.re)) addMessenger(found, m.index ?? 0, m, p.service);
       continue;
     }
-    const at = s.starts[k] as number[];
-    let last = 0;
-    for (let i = 0; i < at.length; i++) {
-      const pos = at[i] as number;
-      if (pos < last) continue;
-      sticky.lastIndex = pos;
-      const m = sticky.exec(text);
-      if (m === null) continue;
-      last = pos + m[0].length;
-      addMessenger(found, pos, m, p.service);
-    }
+    stickyMatches(sticky, text, s.starts[k] as number[], (pos, m) => addMessenger(found, pos, m, p.service));
   }
   if (found.length > 1) found.sort((a, b) => a.start - b.start);
   const out: Messenger[] = [];
@@ -213,6 +203,22 @@ export interface RawPrice {
   currency: string;
 }
 
+/**
+ * Runs a sticky regex at each of `positions` (ascending) and hands every match to `found`, skipping positions inside
+ * the previous match: the matches `matchAll` gives, when every match start is among the positions.
+ */
+function stickyMatches(re: RegExp, text: string, positions: readonly number[], found: (pos: number, m: RegExpExecArray) => void): void {
+  for (let i = 0, last = 0; i < positions.length; i++) {
+    const pos = positions[i] as number;
+    if (pos < last) continue;
+    re.lastIndex = pos;
+    const m = re.exec(text);
+    if (m === null) continue;
+    last = pos + m[0].length;
+    found(pos, m);
+  }
+}
+
 /** The price patterns as sticky regexes (same sources), run at the positions {@link scan} finds. */
 const SYMBOL_FIRST_Y = new RegExp(PRICE_SYMBOL_FIRST.source, 'uy');
 const AMOUNT_FIRST_Y = new RegExp(PRICE_AMOUNT_FIRST.source, 'uy');
@@ -242,70 +248,28 @@ export function findPrices(n: NormalisedText): RawPrice[] {
   const text = n.text;
   const s = scan(text);
   if (!s.digit) return out; // every pattern needs an amount
-  let at = s.starts[T_SYMBOL] as number[];
-  for (let i = 0, last = 0; i < at.length; i++) {
-    const pos = at[i] as number;
-    if (pos < last) continue;
-    SYMBOL_FIRST_Y.lastIndex = pos;
-    const m = SYMBOL_FIRST_Y.exec(text);
-    if (m === null) continue;
-    last = pos + m[0].length;
-    pushPrice(out, pos, m[0].length, m[2], m[3], CURRENCY_SYMBOLS[m[1] ?? '']);
-  }
   const amounts = s.amounts;
-  for (let i = 0, last = 0; i < amounts.length; i++) {
-    const pos = amounts[i] as number;
-    if (pos < last) continue;
-    AMOUNT_FIRST_Y.lastIndex = pos;
-    const m = AMOUNT_FIRST_Y.exec(text);
-    if (m === null) continue;
-    last = pos + m[0].length;
+  stickyMatches(SYMBOL_FIRST_Y, text, s.starts[T_SYMBOL] as number[], (pos, m) =>
+    pushPrice(out, pos, m[0].length, m[2], m[3], CURRENCY_SYMBOLS[m[1] ?? '']),
+  );
+  stickyMatches(AMOUNT_FIRST_Y, text, amounts, (pos, m) => {
     const cur = m[3] !== undefined ? CURRENCY_SYMBOLS[m[3]] : m[4] === undefined ? undefined : WORD_CURRENCY.get(m[4]);
     pushPrice(out, pos, m[0].length, m[1], m[2], cur);
-  }
-  at = s.starts[T_CODE] as number[];
-  for (let i = 0, last = 0; i < at.length; i++) {
-    const pos = at[i] as number;
-    if (pos < last) continue;
-    CODE_FIRST_Y.lastIndex = pos;
-    const m = CODE_FIRST_Y.exec(text);
-    if (m === null) continue;
-    last = pos + m[0].length;
-    pushPrice(out, pos, m[0].length, m[2], m[3], m[1] === undefined ? undefined : WORD_CURRENCY.get(m[1]));
-  }
-  at = s.starts[T_MONEY] as number[]; // PRICE_EMOJI_FIRST: its matches start with "money"
-  {
-    for (let i = 0, last = 0; i < at.length; i++) {
-      const pos = at[i] as number;
-      if (pos < last) continue;
-      EMOJI_FIRST_Y.lastIndex = pos;
-      const m = EMOJI_FIRST_Y.exec(text);
-      if (m === null) continue;
-      last = pos + m[0].length;
-      pushPrice(out, pos, m[0].length, m[1], m[2], emojiCurrency(n, pos) ?? undefined);
-    }
-  }
+  });
+  stickyMatches(CODE_FIRST_Y, text, s.starts[T_CODE] as number[], (pos, m) =>
+    pushPrice(out, pos, m[0].length, m[2], m[3], m[1] === undefined ? undefined : WORD_CURRENCY.get(m[1])),
+  );
+  // PRICE_EMOJI_FIRST: its matches start with "money"
+  stickyMatches(EMOJI_FIRST_Y, text, s.starts[T_MONEY] as number[], (pos, m) =>
+    pushPrice(out, pos, m[0].length, m[1], m[2], emojiCurrency(n, pos) ?? undefined),
+  );
   if (amounts.length !== 0 && text.includes('money')) {
-    for (let i = 0, last = 0; i < amounts.length; i++) {
-      const pos = amounts[i] as number;
-      if (pos < last) continue;
-      EMOJI_AFTER_Y.lastIndex = pos;
-      const m = EMOJI_AFTER_Y.exec(text);
-      if (m === null) continue;
-      last = pos + m[0].length;
-      pushPrice(out, pos, m[0].length, m[1], m[2], emojiCurrency(n, pos + m[0].length - 'money'.length) ?? undefined);
-    }
+    stickyMatches(EMOJI_AFTER_Y, text, amounts, (pos, m) =>
+      pushPrice(out, pos, m[0].length, m[1], m[2], emojiCurrency(n, pos + m[0].length - 'money'.length) ?? undefined),
+    );
   }
   if (amounts.length !== 0 && LAKH_WORDS.some((w) => text.includes(w))) {
-    for (let i = 0, last = 0; i < amounts.length; i++) {
-      const pos = amounts[i] as number;
-      if (pos < last) continue;
-      LAKH_Y.lastIndex = pos;
-      const m = LAKH_Y.exec(text);
-      if (m === null) continue;
-      last = pos + m[0].length;
-      pushPrice(out, pos, m[0].length, m[1], m[2], 'PKR');
-    }
+    stickyMatches(LAKH_Y, text, amounts, (pos, m) => pushPrice(out, pos, m[0].length, m[1], m[2], 'PKR'));
   }
   if (out.length > 1) out.sort((a, b) => a.nStart - b.nStart);
   return out;

@@ -1,3 +1,4 @@
+import { codePointTest } from './code-point-test';
 import { CONFUSABLES } from './normalise';
 import type { LanguageGuess } from './types';
 import {
@@ -24,25 +25,8 @@ const NOISE = /https?:\/\/\S+|www\.\S+|(?<!\S)[^\s@]+@\S+|@[\w.]+|#\S+|[\d\p{P}\
 
 /** NOISE's last branch alone, one code point (see identifyLanguage). */
 const NOISE_CHAR = /^[\d\p{P}\p{S}]$/u;
-/** NOISE_CHAR of each BMP code point seen: 0 not computed, 1 noise, 2 not. Astral code points in a Map. */
-const NOISE_BMP = new Uint8Array(0x10000);
-const NOISE_ASTRAL = new Map<number, boolean>();
-function isNoise(cp: number): boolean {
-  if (cp < 0x10000) {
-    let k = NOISE_BMP[cp] ?? 0;
-    if (k === 0) {
-      k = NOISE_CHAR.test(String.fromCharCode(cp)) ? 1 : 2;
-      NOISE_BMP[cp] = k;
-    }
-    return k === 1;
-  }
-  let r = NOISE_ASTRAL.get(cp);
-  if (r === undefined) {
-    r = NOISE_CHAR.test(String.fromCodePoint(cp));
-    NOISE_ASTRAL.set(cp, r);
-  }
-  return r;
-}
+/** Whether a code point is NOISE_CHAR (memoised). */
+const isNoise = codePointTest(NOISE_CHAR);
 
 /** `text.replace(/[\d\p{P}\p{S}]+/gu, ' ')` by table: each maximal run of such code points becomes one space. */
 export function replaceNoiseRuns(text: string): string {

@@ -1,6 +1,7 @@
 import type { Span } from './types';
 import { foldArabizi, type ArabiziMode } from './arabizi';
 import { BoundedCache } from './bounded-cache';
+import { codePointTest } from './code-point-test';
 
 export { BoundedCache } from './bounded-cache';
 export { ARABIZI, arabiziWordKind, isArabiziWord, ARABIZI_IN_CONTEXT, ARABIZI_WORD, NOT_ARABIZI_WORD, type ArabiziMode } from './arabizi';
@@ -93,25 +94,9 @@ function isRegionalIndicator(cp: number): boolean {
 }
 
 
-/** COMBINING of each BMP code point seen: 0 not computed, 1 yes, 2 no. Astral code points in a Map. */
-const COMBINING_BMP = new Uint8Array(0x10000);
-const COMBINING_ASTRAL = new Map<number, boolean>();
+const combining = codePointTest(COMBINING);
 function isCombining(cp: number): boolean {
-  if (cp < 0x300) return false;
-  if (cp < 0x10000) {
-    let k = COMBINING_BMP[cp] ?? 0;
-    if (k === 0) {
-      k = COMBINING.test(String.fromCharCode(cp)) ? 1 : 2;
-      COMBINING_BMP[cp] = k;
-    }
-    return k === 1;
-  }
-  let r = COMBINING_ASTRAL.get(cp);
-  if (r === undefined) {
-    r = COMBINING.test(String.fromCodePoint(cp));
-    COMBINING_ASTRAL.set(cp, r);
-  }
-  return r;
+  return cp >= 0x300 && combining(cp);
 }
 
 function mapCluster(raw: string): string {

@@ -1,28 +1,12 @@
 /**
  * Tokens of normalised text: maximal runs of letters, marks, digits and `_`, with their offsets in that text.
  */
+import { codePointTest } from './code-point-test';
 import type { Token } from './normalise';
 
 const TOKEN_CHAR = /^[\p{L}\p{M}\p{N}_]$/u;
-/** TOKEN_CHAR of each BMP code point seen: 0 not computed, 1 yes, 2 no. Astral code points in a Map. */
-const TOKEN_BMP = new Uint8Array(0x10000);
-const TOKEN_ASTRAL = new Map<number, boolean>();
-function isTokenChar(cp: number): boolean {
-  if (cp < 0x10000) {
-    let k = TOKEN_BMP[cp] ?? 0;
-    if (k === 0) {
-      k = TOKEN_CHAR.test(String.fromCharCode(cp)) ? 1 : 2;
-      TOKEN_BMP[cp] = k;
-    }
-    return k === 1;
-  }
-  let r = TOKEN_ASTRAL.get(cp);
-  if (r === undefined) {
-    r = TOKEN_CHAR.test(String.fromCodePoint(cp));
-    TOKEN_ASTRAL.set(cp, r);
-  }
-  return r;
-}
+/** Whether a code point is a token character (TOKEN_CHAR, memoised). */
+const isTokenChar = codePointTest(TOKEN_CHAR);
 
 /**
  * Splits normalised text into tokens (maximal runs of code points that are letters, marks, digits or `_`, i.e.
