@@ -268,3 +268,41 @@ export function foldArabizi(u: Units, mode: ArabiziMode = 'post'): void {
   if (!evidence) return;
   for (let p = 0; p < pending; p++) foldWord(u, PENDING[2 * p] ?? 0, PENDING[2 * p + 1] ?? 0);
 }
+
+/** The Arabic letters Arabizi digits become (ء ع خ ح ق): a token mixing one with Latin letters is a folded Arabizi word. */
+const ARABIZI_LETTERS = new Set([0x0621, 0x0639, 0x062e, 0x062d, 0x0642]);
+
+/**
+ * Arabizi evidence in the tokens of a normalised post: `folded` counts the words read as Arabizi (Latin letters with
+ * ء ع خ ح ق from digits: "حarga"), `functionWords` the common Arabizi function words in letters
+ * ({@link ARABIZI_FUNCTION_WORDS}: "kayn", "dyal", "mnin"), `latin` the tokens holding a Latin letter a–z. Pure; O(length
+ * of the tokens).
+ */
+export function arabiziEvidence(tokens: ReadonlyArray<{ text: string }>): { folded: number; functionWords: number; latin: number } {
+  let folded = 0;
+  let functionWords = 0;
+  let latin = 0;
+  for (const t of tokens) {
+    const w = t.text;
+    let hasLatin = false;
+    let hasArabiziLetter = false;
+    let lettersOnly = true;
+    for (let i = 0; i < w.length; i++) {
+      const c = w.charCodeAt(i);
+      if (c >= 97 && c <= 122) hasLatin = true;
+      else {
+        lettersOnly = false;
+        if (ARABIZI_LETTERS.has(c)) hasArabiziLetter = true;
+      }
+    }
+    if (!hasLatin) continue;
+    latin++;
+    if (hasArabiziLetter) folded++;
+    else if (lettersOnly && w.length <= MAX_PACKED) {
+      let key = 0;
+      for (let i = 0; i < w.length; i++) key = key * 37 + (w.charCodeAt(i) - 96);
+      if (ARABIZI_FUNCTION_WORDS.has(key)) functionWords++;
+    }
+  }
+  return { folded, functionWords, latin };
+}

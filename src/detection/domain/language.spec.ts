@@ -1,4 +1,5 @@
-import { identifyLanguage } from './language';
+import { identifyLanguage, withArabizi } from './language';
+import { normalise, tokenise } from './normalise';
 
 describe('identifyLanguage', () => {
   it.each([
@@ -52,5 +53,33 @@ describe('identifyLanguage', () => {
     it('needs more than a stray Sorani letter in a Persian post', () => {
       expect(identifyLanguage('ما به دنبال داوطلبانی برای کمک به توزیع غذا در آخر این هفته هستیم ە').code).toBe('pes');
     });
+  });
+});
+
+describe('withArabizi', () => {
+  const guess = (text: string) => withArabizi(identifyLanguage(text), tokenise(normalise(text).text));
+
+  it.each([
+    ['two words read from digits', '7arga l italia mn sfax, flouka kbira w moteur 9wi, 5000 dt w t5alles ba3d ma tousel'],
+    ['one word from digits and a function word', 'kayn 7arga l spania mn nador had simana'],
+    ['function words alone, a fifth of the words', 'kayn blasa l espania f lbotti, 25000 dh, lkhlas mnin twsl'],
+  ])('reports Latin-script Arabic as arb: %s', (_, text) => {
+    const g = guess(text);
+    expect(g.code).toBe('arb');
+    expect(g.confidence).toBeGreaterThan(0);
+    expect(g.confidence).toBeLessThanOrEqual(1);
+  });
+
+  it.each([
+    ['fra', 'Yalla habibi, on se retrouve ce soir chez Karim pour regarder le match, wesh ramène les boissons'],
+    ['eng', 'Inshallah the ferry leaves on time tomorrow, yalla we go early to the port, wallah I am tired'],
+    ['eng', 'Harga is the word young Tunisians use for crossing; in Arabizi they write 7arga. Our NGO explains the risks.'],
+  ])('keeps %s posts that borrow a word or two', (code, text) => {
+    expect(guess(text).code).toBe(code);
+  });
+
+  it('leaves Arabic-script guesses alone', () => {
+    const g = { code: 'pes', confidence: 0.9 };
+    expect(withArabizi(g, tokenise(normalise('7arga 7arga 7arga').text))).toBe(g);
   });
 });

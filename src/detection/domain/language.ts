@@ -1,4 +1,5 @@
 import { codePointTest } from './code-point-test';
+import { arabiziEvidence } from './arabizi';
 import { CONFUSABLES } from './normalise';
 import type { LanguageGuess } from './types';
 import {
@@ -492,3 +493,31 @@ function identifyCleaned(noiseless: string): LanguageGuess {
   const confidence = Math.round(Math.min(1, 2 * (1 - runnerUp)) * lengthFactor * 1000) / 1000;
   return { code: OUTPUT_CODE[top[0]] ?? top[0], confidence };
 }
+
+/** Languages franc reports for Latin-script text among the route languages (franc's `ckb` is Latin-script Kurdish). */
+const LATIN_SCRIPT_CODES = new Set(['tur', 'fra', 'spa', 'eng', 'ita', 'deu', 'als', 'ckb']);
+
+/**
+ * Latin-script Arabic (Arabizi) is Arabic: franc has no model of it and guesses a Latin-script language (Spanish,
+ * Italian, Turkish…) with little confidence. A post guessed as a Latin-script language or `und` is reported as `arb`
+ * when its normalised tokens show Arabizi ({@link arabiziEvidence} in arabizi.ts: words read as Arabizi from their
+ * digits, "folded", and common Arabizi function words in letters):
+ *  - two folded words, or one folded word and one function word, or one folded word while the guess is below
+ *    {@link ARABIZI_OVERRIDE_CONFIDENCE};
+ *  - or, without digits, at least three function words making at least a fifth of the Latin-script words (French or
+ *    English posts borrow a word or two, "wesh", "wallah", "inchallah", and stay as they are).
+ * Confidence = min(1, (folded + function words) / 4). Any other guess is returned as it is. Pure; never throws.
+ */
+export function withArabizi(guess: LanguageGuess, tokens: ReadonlyArray<{ text: string }>): LanguageGuess {
+  if (guess.code !== 'und' && !LATIN_SCRIPT_CODES.has(guess.code)) return guess;
+  const { folded, functionWords, latin } = arabiziEvidence(tokens);
+  const arabizi =
+    folded >= 2 ||
+    (folded >= 1 && (functionWords >= 1 || guess.confidence < ARABIZI_OVERRIDE_CONFIDENCE)) ||
+    (functionWords >= 3 && functionWords >= 0.2 * latin);
+  if (!arabizi) return guess;
+  return { code: 'arb', confidence: Math.round(Math.min(1, (folded + functionWords) / 4) * 1000) / 1000 };
+}
+
+/** Below this confidence of a Latin-script guess, one word read as Arabizi from its digits makes the post `arb`. */
+export const ARABIZI_OVERRIDE_CONFIDENCE = 0.25;

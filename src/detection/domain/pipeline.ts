@@ -1,5 +1,5 @@
 import { extractEntities } from './entities';
-import { identifyLanguage } from './language';
+import { identifyLanguage, withArabizi } from './language';
 import { BoundedCache } from './bounded-cache';
 import { compileMatcher, computeTermsStartingAt, matchRules, type TokenTerms } from './matcher';
 import { compileModel, letterTokenIds, scoreTokens, type LinearModel, type ModelOutput } from './model';
@@ -143,7 +143,8 @@ function scoringExplanation<C>(b: ScoreBreakdown, constants: C): ScoreBreakdown 
 
 /**
  * Builds a detector for a parsed ruleset and, optionally, a trained model.
- * Steps per post: normalise (offset-mapped) → identify language (Sorani by its letters, else franc@5's method) →
+ * Steps per post: normalise (offset-mapped) → tokenise → identify language (Sorani by its letters, else franc@5's
+ * method; Latin-script Arabic reported as `arb`, see withArabizi) →
  * extract phones, messengers, prices → look each token up once in the detector's token lexicon (the terms that may start
  * there and the model's feature ids of the token, cached across posts) → match rules (index built here, once) → model
  * features and logit (the model's feature index built here, once: see compileModel) → score (logistic, see scoring.ts) → label, band.
@@ -190,7 +191,8 @@ export function createDetector(ruleset: Ruleset, thresholds: Thresholds, options
     const text = analysedPart(fullText);
     const n = normalise(text);
     const tokens = tokenise(n.text);
-    const language = identifyLanguage(text);
+    // Arabizi (Latin-script Arabic) is reported as Arabic when the words show it (see withArabizi)
+    const language = withArabizi(identifyLanguage(text), tokens);
     const entities = extractEntities(n, language.code);
     const looked = lookUp(tokens);
     const hits = matchRules(matcher, n, tokens, entities, language, looked.terms);
