@@ -210,6 +210,34 @@ export function buildPrefilter(regexes: readonly LinearRegex[], externallyAnchor
  * string wins (fewest false candidates). A regex whose anchors are all absent from a text cannot match it, so its
  * run is skipped.
  */
+/**
+ * The characters a class body (between `[` and `]`) matches when it is a plain, non-negated list of literal characters
+ * and ranges of at most {@link MAX_CLASS} characters ("[:h.]", "[0-5]", "[ab]"); null for anything else (negation,
+ * escapes, POSIX or Unicode classes, larger sets).
+ */
+function classMembers(body: readonly string[]): string[] | null {
+  if (body.length === 0 || body[0] === '^') return null;
+  const out: string[] = [];
+  for (let k = 0; k < body.length; k++) {
+    const ch = body[k] ?? '';
+    if (ch === '\\' || ch === '[' || ch === ']') return null;
+    if (body[k + 1] === '-' && k + 2 < body.length) {
+      const to = body[k + 2] ?? '';
+      if (to === '\\' || to === '[' || to === ']') return null;
+      const a = ch.codePointAt(0) ?? 0;
+      const b = to.codePointAt(0) ?? 0;
+      if (b < a || b - a + 1 > MAX_CLASS) return null;
+      for (let cp = a; cp <= b; cp++) out.push(String.fromCodePoint(cp));
+      k += 2;
+    } else out.push(ch);
+    if (out.length > MAX_CLASS) return null;
+  }
+  return [...new Set(out)];
+}
+
+/** The largest class read as one-character alternatives. */
+const MAX_CLASS = 16;
+
 /** The most strings a run of literals crossed with literal-only groups may stand for (else the run ends there). */
 const MAX_ANCHORS = 64;
 
@@ -335,7 +363,19 @@ export function requiredLiterals(core: string): string[] | null {
           j++;
         }
         if (j >= cps.length) bail();
+        const members = classMembers(cps.slice(i + 1, j));
         i = j + 1;
+        // a small class of literal characters ("[:h.]", "[0-5]") is a group of one-character alternatives
+        if (members !== null) {
+          const q = quantifier();
+          if (q.mandatory && q.single && run.length * members.length <= MAX_ANCHORS) {
+            run = run.flatMap((r) => members.map((x) => r + x));
+            continue;
+          }
+          endRun();
+          if (q.mandatory) best = better(best, members);
+          continue;
+        }
       } else if (c === '.') {
         i++;
       } else if ('*+?{'.includes(c)) {
