@@ -148,6 +148,14 @@ describe('requiredLiterals', () => {
     expect(requiredLiterals(core)).toEqual(expected);
   });
 
+  it.each<[string, string[] | null]>([
+    [String.raw`de\s+\d{1,2}h\s+a\s+\d`, ['h a ']],
+    [String.raw`pay\s?on`, ['pay']],
+    [String.raw`(?:pay|paid)\s+on\s+arrival`, ['pay on arrival', 'paid on arrival']],
+  ])('on normalised text, white space is one space: %s → %j', (core, expected) => {
+    expect(requiredLiterals(core, { spaceOnly: true })).toEqual(expected);
+  });
+
   it('every match of every rule regex contains one of its anchors', () => {
     const rules = loadRulesetFromDir(join(root, 'policies/detection')).rules;
     const regexes = rules.flatMap((r) => r.regexes);

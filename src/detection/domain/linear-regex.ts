@@ -32,10 +32,11 @@ const TRAILING = new RegExp(String.raw`\(\?!${ATOM}\)$`, 'u');
 const OTHER_LOOKAROUND = /\(\?<?[=!]/u;
 
 /**
- * Compiles a rule regex for the linear-time engine.
+ * Compiles a rule regex for the linear-time engine. With `normalisedText` (rule regexes, which run on normalised text
+ * only) its anchors read `\s` as the single space white space becomes there (see {@link LiteralOptions}).
  * @throws Error with a reader-facing reason (unsupported lookaround, RE2 syntax error, matches the empty string)
  */
-export function compileLinearRegex(source: string): LinearRegex {
+export function compileLinearRegex(source: string, options: { normalisedText?: boolean } = {}): LinearRegex {
   let core = source;
   let notBefore: RegExp | null = null;
   let notAfter: RegExp | null = null;
@@ -60,7 +61,7 @@ export function compileLinearRegex(source: string): LinearRegex {
     throw new Error(`invalid regex for the linear-time engine (RE2 syntax): ${(e as Error).message}`);
   }
   if (pattern.test('')) throw new Error('matches the empty string');
-  return { source, core, pattern, notBefore, notAfter, anchors: requiredLiterals(core) };
+  return { source, core, pattern, notBefore, notAfter, anchors: requiredLiterals(core, { spaceOnly: options.normalisedText === true }) };
 }
 
 function charBefore(text: string, i: number): string {
@@ -210,6 +211,15 @@ export function buildPrefilter(regexes: readonly LinearRegex[], externallyAnchor
  * string wins (fewest false candidates). A regex whose anchors are all absent from a text cannot match it, so its
  * run is skipped.
  */
+/** Options of {@link requiredLiterals}. */
+export interface LiteralOptions {
+  /**
+   * The texts searched are normalised (normalise.ts): every white space is a single U+0020 and runs of it are one, so
+   * `\s` and `\s+` are read as one literal space.
+   */
+  spaceOnly?: boolean;
+}
+
 /**
  * The characters a class body (between `[` and `]`) matches when it is a plain, non-negated list of literal characters
  * and ranges of at most {@link MAX_CLASS} characters ("[:h.]", "[0-5]", "[ab]"); null for anything else (negation,
@@ -241,7 +251,7 @@ const MAX_CLASS = 16;
 /** The most strings a run of literals crossed with literal-only groups may stand for (else the run ends there). */
 const MAX_ANCHORS = 64;
 
-export function requiredLiterals(core: string): string[] | null {
+export function requiredLiterals(core: string, options: LiteralOptions = {}): string[] | null {
   const cps = [...core];
   let i = 0;
   const bail = (): never => {
@@ -344,6 +354,8 @@ export function requiredLiterals(core: string): string[] | null {
             if (close < 0) bail();
             i = close + 1;
           } else i++;
+        } else if (e === 's' && options.spaceOnly === true) {
+          literal = ' '; // in normalised text every white space is one space, and runs of them are one
         } else if (/^[sSdDwW]$/u.test(e)) {
           // a class escape: non-literal
         } else if (/^[\p{P}\p{S}]$/u.test(e) && e.length === 1 && e.charCodeAt(0) < 128) {
@@ -388,7 +400,8 @@ export function requiredLiterals(core: string): string[] | null {
       if (literal !== null && q.mandatory) {
         const l = literal;
         run = run.map((r) => r + l);
-        if (!q.single) endRun();
+        // "\s+" in normalised text is one space: the run goes on past it
+        if (!q.single && !(l === ' ' && options.spaceOnly === true)) endRun();
       } else {
         endRun();
       }

@@ -209,7 +209,7 @@ function compileRule(file: string, input: RuleInput, index: number, lineOfPath: 
   (input.patterns.regex ?? []).forEach((src, j) => {
     const line = lineOfPath([...base, 'patterns', 'regex', j]);
     try {
-      regexes.push(compileLinearRegex(unifyArabicLetters(src)));
+      regexes.push(compileLinearRegex(unifyArabicLetters(src), { normalisedText: true }));
     } catch (e) {
       throw new RulesetError(file, line, `rule ${input.id}: regex /${src}/ rejected: ${(e as Error).message}`);
     }
