@@ -122,7 +122,7 @@ describe('messenger pattern triggers', () => {
 describe('requiredLiterals', () => {
   it.each<[string, string[] | null]>([
     ['abc', ['abc']],
-    ['ab?c', ['a']],
+    ['ab?c', ['abc', 'ac']],
     ['ab+c', ['ab']],
     ['x{1}y', ['xy']],
     ['[ab]cd', ['acd', 'bcd']],
@@ -139,18 +139,20 @@ describe('requiredLiterals', () => {
     ['😀?a', ['a']],
     [String.raw`(?:max(?:imum)?|only)\s*\d`, ['max', 'only']],
     // a run goes on through a group of literal-only alternatives, one string per alternative
-    ['t(?:kh|s)a?l', ['tkh', 'ts']],
+    ['t(?:kh|s)a?l', ['tkhal', 'tkhl', 'tsal', 'tsl']],
     ['ab(?:c|d)(?:e|f)g', ['abceg', 'abcfg', 'abdeg', 'abdfg']],
-    ['x(?:ab|)y', ['x']],
+    ['x(?:ab|)y', ['xaby', 'xy']],
     ['(?:a|b)+cd', ['cd']],
     ['(?:pay|fee)s?', ['pay', 'fee']],
+    ['colou?r', ['colour', 'color']],
+    ['(?:max(?:imum)?|only)x', ['maximumx', 'maxx', 'onlyx']],
   ])('%s → %j', (core, expected) => {
     expect(requiredLiterals(core)).toEqual(expected);
   });
 
   it.each<[string, string[] | null]>([
     [String.raw`de\s+\d{1,2}h\s+a\s+\d`, ['h a ']],
-    [String.raw`pay\s?on`, ['pay']],
+    [String.raw`pay\s?on`, ['pay on', 'payon']],
     [String.raw`(?:pay|paid)\s+on\s+arrival`, ['pay on arrival', 'paid on arrival']],
   ])('on normalised text, white space is one space: %s → %j', (core, expected) => {
     expect(requiredLiterals(core, { spaceOnly: true })).toEqual(expected);

@@ -204,9 +204,10 @@ export function buildPrefilter(regexes: readonly LinearRegex[], externallyAnchor
  * Literal anchors of a regex: strings of which every match of `core` contains at least one, read off the pattern
  * conservatively (null when no such set is found, or the pattern uses anything this reader does not model: flags,
  * `\Q…\E`, numeric escapes, …). The reader walks RE2 syntax by code points: a sequence requires any one of its
- * mandatory items, and a run of mandatory literal characters is one string, which runs on through a mandatory group
- * of literal-only alternatives as one string per alternative ("t(?:kh|s)" → tkh, ts; at most 64 strings); any other
- * group requires one of each of its alternatives' anchors; an item under `?`, `*` or `{0,…}` requires nothing; classes, `.`, `\s`, `\d`, `\w`, `\p{…}` are
+ * mandatory items, and a run of mandatory literal characters is one string, which runs on through a group of
+ * literal-only alternatives (or a small class of literal characters) as one string per alternative, and through an
+ * optional literal or group as two ("t(?:kh|s)a?l" → tkhal, tkhl, tsal, tsl; at most 64 strings; a string holding
+ * another of the set is dropped); any other group requires one of each of its alternatives' anchors; an item under `?`, `*` or `{0,…}` requires nothing; classes, `.`, `\s`, `\d`, `\w`, `\p{…}` are
  * non-literal; `^ $ \b \B \A \z` are zero-width. Among a sequence's candidates the one with the longest shortest
  * string wins (fewest false candidates). A regex whose anchors are all absent from a text cannot match it, so its
  * run is skipped.
@@ -265,13 +266,14 @@ export function requiredLiterals(core: string, options: LiteralOptions = {}): st
     if (b === null) return a;
     return score(b) > score(a) ? b : a;
   };
-  // quantifier after an atom: whether the atom stays mandatory, and whether a literal run may continue past it
-  const quantifier = (): { mandatory: boolean; single: boolean } => {
+  // quantifier after an atom: whether the atom stays mandatory, whether a literal run may continue past it (once
+  // exactly), and whether it is optional once (`?`, `{0,1}`: the run may go on through it as two alternatives)
+  const quantifier = (): { mandatory: boolean; single: boolean; optional?: boolean } => {
     const q = cps[i];
     if (q === '?' || q === '*') {
       i++;
       if (cps[i] === '?') i++;
-      return { mandatory: false, single: false };
+      return { mandatory: false, single: false, optional: q === '?' };
     }
     if (q === '+') {
       i++;
@@ -286,7 +288,8 @@ export function requiredLiterals(core: string, options: LiteralOptions = {}): st
       i = close + 1;
       if (cps[i] === '?') i++;
       const min = Number(m?.[1]);
-      return { mandatory: min >= 1, single: min === 1 && (m?.[2] === undefined || m[2] === ',1') };
+      const upToOne = m?.[2] === undefined || m[2] === ',1';
+      return { mandatory: min >= 1, single: min === 1 && upToOne, optional: min === 0 && upToOne && m?.[2] !== undefined };
     }
     return { mandatory: true, single: true };
   };
@@ -305,8 +308,17 @@ export function requiredLiterals(core: string, options: LiteralOptions = {}): st
     // the strings the current run of mandatory literals (and literal-only groups) can be; [''] when none
     let run: string[] = [''];
     let pure = true;
+    // the run goes on through alternatives: each run string × each alternative ('' for an optional atom), while the
+    // strings stay few; false when they would not
+    const extend = (alts: readonly string[]): boolean => {
+      if (run.length * alts.length > MAX_ANCHORS) return false;
+      run = [...new Set(run.flatMap((r) => alts.map((x) => r + x)))];
+      return true;
+    };
     const endRun = (): void => {
-      if (run.some((r) => r !== '')) best = better(best, run);
+      // an anchor set must have no empty string (a match could then hold none of them); a string holding another of
+      // the set adds nothing ("maximum" beside "max")
+      if (run.every((r) => r !== '')) best = better(best, run.filter((r) => !run.some((o) => o !== r && r.includes(o))));
       run = [''];
       pure = false;
     };
@@ -328,8 +340,7 @@ export function requiredLiterals(core: string, options: LiteralOptions = {}): st
         const q = quantifier();
         // a group of literal alternatives, once: the run goes on through it (each run string × each alternative)
         const exact = inner.exact;
-        if (q.mandatory && q.single && exact !== null && !exact.includes('') && run.length * exact.length <= MAX_ANCHORS) {
-          run = run.flatMap((r) => exact.map((x) => r + x));
+        if (exact !== null && ((q.mandatory && q.single) || q.optional === true) && extend(q.optional === true ? [...exact, ''] : exact)) {
           continue;
         }
         endRun();
@@ -380,8 +391,7 @@ export function requiredLiterals(core: string, options: LiteralOptions = {}): st
         // a small class of literal characters ("[:h.]", "[0-5]") is a group of one-character alternatives
         if (members !== null) {
           const q = quantifier();
-          if (q.mandatory && q.single && run.length * members.length <= MAX_ANCHORS) {
-            run = run.flatMap((r) => members.map((x) => r + x));
+          if (((q.mandatory && q.single) || q.optional === true) && extend(q.optional === true ? [...members, ''] : members)) {
             continue;
           }
           endRun();
@@ -402,6 +412,8 @@ export function requiredLiterals(core: string, options: LiteralOptions = {}): st
         run = run.map((r) => r + l);
         // "\s+" in normalised text is one space: the run goes on past it
         if (!q.single && !(l === ' ' && options.spaceOnly === true)) endRun();
+      } else if (literal !== null && q.optional === true && extend([literal, ''])) {
+        // an optional literal: the run goes on as two alternatives
       } else {
         endRun();
       }
