@@ -8,7 +8,7 @@
  * or a common Arabizi function word written in letters only ("kayn", "dyal", "barcha", "mafi", "yalla"). Otherwise
  * it stays leetspeak. Rule terms are compiled with both readings (see ruleset.ts), so they match either way.
  */
-import { IS_LATIN, IS_LETTER, type Units } from './normalise';
+import { IS_LATIN, IS_LETTER, type Units } from './clusters';
 
 /** Arabizi digits and the Arabic letters they stand for (each one UTF-16 unit, so offsets map one to one). */
 const ARABIZI: Readonly<Record<string, string>> = { '2': '\u0621', '3': '\u0639', '5': '\u062E', '7': '\u062D', '9': '\u0642' };
