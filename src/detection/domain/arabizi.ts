@@ -39,10 +39,22 @@ function pack(code: Int32Array, from: number, to: number): number {
   return key;
 }
 /** The {@link pack} keys of a word list (built once, at load). */
+/** {@link pack} of a string (its UTF-16 code units), or −1. */
+function packWord(w: string): number {
+  if (w.length > MAX_PACKED || w.length === 0) return -1;
+  let key = 0;
+  for (let i = 0; i < w.length; i++) {
+    const d = packDigit(w.charCodeAt(i));
+    if (d < 0) return -1;
+    key = key * 37 + d;
+  }
+  return key;
+}
+
 function keysOf(words: readonly string[]): ReadonlySet<number> {
   const out = new Set<number>();
   for (const w of words) {
-    const k = pack(Int32Array.from(w, (ch) => ch.charCodeAt(0)), 0, w.length);
+    const k = packWord(w);
     if (k < 0) throw new Error(`arabizi word list: cannot pack "${w}"`);
     out.add(k);
   }
@@ -298,11 +310,7 @@ export function arabiziEvidence(tokens: ReadonlyArray<{ text: string }>): { fold
     if (!hasLatin) continue;
     latin++;
     if (hasArabiziLetter) folded++;
-    else if (lettersOnly && w.length <= MAX_PACKED) {
-      let key = 0;
-      for (let i = 0; i < w.length; i++) key = key * 37 + (w.charCodeAt(i) - 96);
-      if (ARABIZI_FUNCTION_WORDS.has(key)) functionWords++;
-    }
+    else if (lettersOnly && ARABIZI_FUNCTION_WORDS.has(packWord(w))) functionWords++;
   }
   return { folded, functionWords, latin };
 }

@@ -115,7 +115,8 @@ export function tokenKeys(word: string): readonly string[] {
   return infoOf(word).keys;
 }
 
-function hasAsciiDigit(word: string): boolean {
+/** Whether a token holds an ASCII digit (then it is neither an Arabic-script word nor a Latin word: a number, a price, a phone piece). */
+export function hasAsciiDigit(word: string): boolean {
   for (let i = 0; i < word.length; i++) {
     const c = word.charCodeAt(i);
     if (c >= 48 && c <= 57) return true;

@@ -1,7 +1,7 @@
 import { extractEntities } from './entities';
 import { identifyLanguage, withArabizi } from './language';
 import { BoundedCache } from './bounded-cache';
-import { compileMatcher, computeTermsStartingAt, matchRules, type TokenTerms } from './matcher';
+import { compileMatcher, computeTermsStartingAt, hasAsciiDigit, matchRules, type TokenTerms } from './matcher';
 import { compileModel, letterTokenIds, scoreTokens, type LinearModel, type ModelOutput } from './model';
 import { normalise, tokenise, type NormalisedText, type Token } from './normalise';
 import type { Ruleset } from './ruleset';
@@ -95,14 +95,6 @@ interface LexiconEntry {
 
 /** Entries kept in a detector's token lexicon (cleared when full, see BoundedCache). */
 const LEXICON_SIZE = 100_000;
-
-function hasAsciiDigit(word: string): boolean {
-  for (let i = 0; i < word.length; i++) {
-    const c = word.charCodeAt(i);
-    if (c >= 48 && c <= 57) return true;
-  }
-  return false;
-}
 
 /** The band of a score (see {@link Band}). */
 export function bandFor(score: number, t: Required<Thresholds>): Band {
