@@ -4,7 +4,7 @@
  * entity-scan.ts indexes the literals; entities.ts runs the patterns.
  */
 
-export const HANDLE_AFTER = String.raw`(?:\s*(?:[:=\-–>]|on|sur|en|على|عبر|از|در)?\s*(@[a-z0-9_.]{3,32}|\+?\d[\d \-]{6,}\d))?`;
+const HANDLE_AFTER = String.raw`(?:\s*(?:[:=\-–>]|on|sur|en|على|عبر|از|در)?\s*(@[a-z0-9_.]{3,32}|\+?\d[\d \-]{6,}\d))?`;
 /**
  * Each pattern with `triggers`: substrings one of which every match contains (read off the pattern's alternatives), so
  * a pattern runs only on a text holding one of them; the result is the same, at the cost of a few `includes`.
@@ -37,7 +37,7 @@ export const MESSENGER_PATTERNS: ReadonlyArray<{ service: string; re: RegExp; tr
 ];
 
 /** Where a match may start: a literal, what must precede it and (optionally) what follows it. */
-export interface Anchor {
+interface Anchor {
   /** The literal every such match starts with. */
   readonly lit: string;
   /** Preceding-character rule the pattern puts at the match start: see {@link LB_MASK} (0: none). */

@@ -124,7 +124,7 @@ for (const code of ['eur', 'usd', 'gbp', 'tnd', 'try', 'lyd', 'dzd']) addScan(co
 addScan('money', 2, undefined, T_MONEY, -1);
 
 /** What {@link scan} found in one normalised text (valid until the next scan of another text). */
-export interface ScanResult {
+interface ScanResult {
   text: string | null;
   /** Bit l: start list l may be non-empty. */
   used: number;

@@ -33,7 +33,7 @@ export const SORANI_MIN_SHARE = 0.03;
 export const SORANI_FULL_SHARE = 0.06;
 
 /** SORANI.has(cu) by comparisons. */
-export function isSorani(cu: number): boolean {
+function isSorani(cu: number): boolean {
   return cu === 0x0695 || cu === 0x06b5 || cu === 0x06c6 || cu === 0x06ce || cu === 0x06d5;
 }
 

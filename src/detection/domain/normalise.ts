@@ -8,7 +8,6 @@ export { ARABIZI, arabiziWordKind, isArabiziWord, ARABIZI_IN_CONTEXT, ARABIZI_WO
 export { tokenise } from './tokenise';
 // exported by name so that in CommonJS output the module's own hot loops read local constants, not `exports.X`
 export { CONFUSABLES };
-export { EMPTY, IS_LATIN, IS_LETTER, MULTI, unitText, type Units } from './clusters';
 
 // local copies of the unit constants, so that the hot loops below read constants, not a module's properties
 const { IS_LETTER, IS_LATIN, IS_CYR_GREEK, MULTI, EMPTY } = clusters;
