@@ -325,6 +325,22 @@ function writeWords(src: string, bit: number): number {
  * ranked word. With `checkNfkc` (`src` is the post itself, not normalised), `null` when `src` may not be NFKC already
  * (see K_NOT_NFKC) or holds a lone surrogate.
  */
+/**
+ * `ckb` when at least SORANI_MIN_LETTERS of an Arabic-script post's `letters` letters, and a share of at least
+ * SORANI_MIN_SHARE, are Sorani-only letters; confidence min(1, share / SORANI_FULL_SHARE) × lengthFactor, to 3 decimals.
+ * Else null.
+ */
+export function soraniGuess(sorani: number, letters: number, lengthFactor: number): LanguageGuess | null {
+  const share = sorani / letters;
+  if (sorani < SORANI_MIN_LETTERS || share < SORANI_MIN_SHARE) return null;
+  return { code: 'ckb', confidence: Math.round(Math.min(1, share / SORANI_FULL_SHARE) * lengthFactor * 1000) / 1000 };
+}
+
+/** Confidence of franc's winner: min(1, 2 × (1 − the runner-up's relative score)) × lengthFactor, to 3 decimals. */
+export function francConfidence(runnerUp: number, lengthFactor: number): number {
+  return Math.round(Math.min(1, 2 * (1 - runnerUp)) * lengthFactor * 1000) / 1000;
+}
+
 export function identifyFast(src: string, checkNfkc: boolean): LanguageGuess | undefined | null {
   const scanned = scanWords(src, checkNfkc);
   if (scanned !== SCANNED) return scanned === NOT_NFKC ? null : undefined;
@@ -343,10 +359,8 @@ export function identifyFast(src: string, checkNfkc: boolean): LanguageGuess | u
   if (group === undefined || group.models.langs.length === 0 || bestCount < MIN_LETTERS) return { code: 'und', confidence: 0 };
   const lengthFactor = Math.min(1, bestCount / FULL_CONFIDENCE_LETTERS);
   if (group.name === 'Arabic') {
-    const share = soraniCount / bestCount;
-    if (soraniCount >= SORANI_MIN_LETTERS && share >= SORANI_MIN_SHARE) {
-      return { code: 'ckb', confidence: Math.round(Math.min(1, share / SORANI_FULL_SHARE) * lengthFactor * 1000) / 1000 };
-    }
+    const sorani = soraniGuess(soraniCount, bestCount, lengthFactor);
+    if (sorani !== null) return sorani;
   }
   const bit = 1 << best;
   let end: number;
@@ -365,6 +379,5 @@ export function identifyFast(src: string, checkNfkc: boolean): LanguageGuess | u
   const { top, runnerUp } = firstTwo(joined, models);
   const lang = models.langs[top];
   if (lang === undefined) return { code: 'und', confidence: 0 };
-  const confidence = Math.round(Math.min(1, 2 * (1 - runnerUp)) * lengthFactor * 1000) / 1000;
-  return { code: OUTPUT[lang] ?? lang, confidence };
+  return { code: OUTPUT[lang] ?? lang, confidence: francConfidence(runnerUp, lengthFactor) };
 }

@@ -10,14 +10,13 @@ import {
   SCRIPTS,
 } from './franc-rank';
 import {
+  francConfidence,
   FULL_CONFIDENCE_LETTERS,
   identifyFast,
   isNoise,
   MIN_LETTERS,
   SORANI,
-  SORANI_FULL_SHARE,
-  SORANI_MIN_LETTERS,
-  SORANI_MIN_SHARE,
+  soraniGuess,
 } from './language-scan';
 
 export { francRank, routeModels, ROUTE_LANGUAGES } from './franc-rank';
@@ -119,11 +118,8 @@ function identifyCleaned(noiseless: string): LanguageGuess {
   const lengthFactor = Math.min(1, bestCount / FULL_CONFIDENCE_LETTERS);
   if (group.name === 'Arabic') {
     // Sorani is decided by its letters before franc, which has no Arabic-script Kurdish model (it would say Persian)
-    const sorani = soraniLetters(cleaned);
-    const share = sorani / bestCount;
-    if (sorani >= SORANI_MIN_LETTERS && share >= SORANI_MIN_SHARE) {
-      return { code: 'ckb', confidence: Math.round(Math.min(1, share / SORANI_FULL_SHARE) * lengthFactor * 1000) / 1000 };
-    }
+    const sorani = soraniGuess(soraniLetters(cleaned), bestCount, lengthFactor);
+    if (sorani !== null) return sorani;
   }
   const words = cleaned.split(/\s+/u).filter((w) => hasScript(w, best));
   // francRank(words.join(' ')) without franc's cleaning, which has nothing left to do here: NOISE removed digits,
@@ -134,8 +130,7 @@ function identifyCleaned(noiseless: string): LanguageGuess {
   const top = ranked[0];
   if (top === undefined) return { code: 'und', confidence: 0 };
   const runnerUp = ranked[1]?.[1] ?? 0;
-  const confidence = Math.round(Math.min(1, 2 * (1 - runnerUp)) * lengthFactor * 1000) / 1000;
-  return { code: OUTPUT_CODE[top[0]] ?? top[0], confidence };
+  return { code: OUTPUT_CODE[top[0]] ?? top[0], confidence: francConfidence(runnerUp, lengthFactor) };
 }
 
 /** Languages franc reports for Latin-script text among the route languages (franc's `ckb` is Latin-script Kurdish). */
