@@ -59,8 +59,11 @@ export interface CompiledMatcher {
    * `exact` (every anchor is whole-token text: anchor = piece) or when one of its anchors is in the text (`includes`).
    */
   tokenAnchors: ReadonlyArray<{ anchors: readonly string[]; pieces: readonly string[]; exact: boolean } | null>;
-  /** First UTF-16 unit of every piece of {@link tokenAnchors}. */
-  anchorFirstUnits: ReadonlySet<number>;
+  /**
+   * First UTF-16 unit of a piece of {@link tokenAnchors} → the (regex index, piece) pairs whose piece starts with it, in
+   * regex order: a token's regexes are found by looking its units up here instead of testing every piece.
+   */
+  anchorPiecesByUnit: ReadonlyMap<number, ReadonlyArray<{ regex: number; piece: string }>>;
   /** Scratch: 1 per regex whose token anchor occurs in the post being matched (synchronous use only). */
   anchorPresent: Uint8Array;
   entityRules: readonly number[];
@@ -138,7 +141,7 @@ export function compileMatcher(rules: readonly Rule[]): CompiledMatcher {
       tokenAnchors.map((a) => a !== null),
     ),
     tokenAnchors,
-    anchorFirstUnits: new Set(tokenAnchors.flatMap((a) => (a?.pieces ?? []).map((x) => x.charCodeAt(0)))),
+    anchorPiecesByUnit: piecesByFirstUnit(tokenAnchors),
     anchorPresent: new Uint8Array(regexes.length),
     entityRules,
     nearContext,
@@ -147,6 +150,20 @@ export function compileMatcher(rules: readonly Rule[]): CompiledMatcher {
     keyIds,
   };
   return cm;
+}
+
+/** See {@link CompiledMatcher.anchorPiecesByUnit}. */
+function piecesByFirstUnit(tokenAnchors: CompiledMatcher['tokenAnchors']): Map<number, Array<{ regex: number; piece: string }>> {
+  const out = new Map<number, Array<{ regex: number; piece: string }>>();
+  tokenAnchors.forEach((a, regex) => {
+    for (const piece of new Set(a?.pieces ?? [])) {
+      const unit = piece.charCodeAt(0);
+      const list = out.get(unit);
+      if (list) list.push({ regex, piece });
+      else out.set(unit, [{ regex, piece }]);
+    }
+  });
+  return out;
 }
 
 /** True when the rule runs on a post in this language (see the module comment). */

@@ -74,10 +74,6 @@ function infoOf(token: string): TokenInfo {
   return TOKEN_INFO.get(token, computeInfo);
 }
 
-function wordMatches(token: string, w: TermWord): boolean {
-  return infoMatches(infoOf(token), w);
-}
-
 export function infoMatches(info: TokenInfo, w: TermWord): boolean {
   if (w.prefix) {
     for (const v of info.variants) if (v.startsWith(w.word) || (w.alt !== undefined && v.startsWith(w.alt))) return true;
@@ -94,43 +90,57 @@ export function infoMatches(info: TokenInfo, w: TermWord): boolean {
  */
 export function computeTermsStartingAt(cm: CompiledMatcher, token: string): TokenTerms {
   const info = infoOf(token);
-  const indexed: TermRef[] = [];
-  const seen = new Set<TermRef>();
-  for (const key of info.keys) {
-    for (const ref of cm.index.get(key) ?? []) {
+  const keys = info.keys;
+  // the lists of the token's keys, run together with each term once; a set only when a second list comes
+  let indexed: TermRef[] | null = null;
+  let seen: Set<TermRef> | null = null;
+  for (let k = 0; k < keys.length; k++) {
+    const list = cm.index.get(keys[k] as string);
+    if (list === undefined) continue;
+    if (indexed === null) {
+      indexed = list.slice();
+      continue;
+    }
+    seen ??= new Set(indexed);
+    for (let x = 0; x < list.length; x++) {
+      const ref = list[x] as TermRef;
       if (seen.has(ref)) continue;
       seen.add(ref);
       indexed.push(ref);
     }
   }
-  const prefixed: TermRef[] = [];
+  let prefixed: TermRef[] | null = null;
   const starts = cm.prefixStarts;
   if (cm.prefixTerms.length > 0 && (starts === null || info.variants.some((v) => starts.has(v.charCodeAt(0))))) {
     for (const ref of cm.prefixTerms) {
       const first = ref.term.words[0];
-      if (first !== undefined && wordMatches(token, first)) prefixed.push(ref);
+      if (first !== undefined && infoMatches(info, first)) (prefixed ??= []).push(ref);
     }
   }
-  const regexes: number[] = [];
-  // an anchor can only be inside a token holding its first character: most tokens (numbers above all) hold none
-  let mayHoldAnchor = false;
-  for (let c = 0; c < token.length && !mayHoldAnchor; c++) mayHoldAnchor = cm.anchorFirstUnits.has(token.charCodeAt(c));
-  if (mayHoldAnchor) {
-    cm.tokenAnchors.forEach((a, i) => {
-      if (a !== null && a.pieces.some((p) => token.includes(p))) regexes.push(i);
-    });
+  // an anchor piece inside the token starts at one of its units: look the units up (most tokens, numbers above all,
+  // start none)
+  let regexes: number[] | null = null;
+  const byUnit = cm.anchorPiecesByUnit;
+  for (let c = 0; c < token.length; c++) {
+    const list = byUnit.get(token.charCodeAt(c));
+    if (list === undefined) continue;
+    for (let x = 0; x < list.length; x++) {
+      const { regex, piece } = list[x] as { regex: number; piece: string };
+      if (token.startsWith(piece, c) && (regexes === null || !regexes.includes(regex))) (regexes ??= []).push(regex);
+    }
   }
-  const keyIds: number[] = [];
-  for (const key of info.keys) {
-    const id = cm.keyIds.get(key);
-    if (id !== undefined && !keyIds.includes(id)) keyIds.push(id);
+  if (regexes !== null && regexes.length > 1) regexes.sort((a, b) => a - b);
+  let keyIds: number[] | null = null;
+  for (let k = 0; k < keys.length; k++) {
+    const id = cm.keyIds.get(keys[k] as string);
+    if (id !== undefined && (keyIds === null || !keyIds.includes(id))) (keyIds ??= []).push(id);
   }
   return {
-    indexed: indexed.length > 0 ? indexed : NONE,
-    prefixed: prefixed.length > 0 ? prefixed : NONE,
+    indexed: indexed ?? NONE,
+    prefixed: prefixed ?? NONE,
     info,
-    regexes: regexes.length > 0 ? regexes : NONE,
-    keyIds: keyIds.length > 0 ? keyIds : NONE,
+    regexes: regexes ?? NONE,
+    keyIds: keyIds ?? NONE,
   };
 }
 
