@@ -17,7 +17,8 @@ import {
 } from './entity-patterns';
 import { LAKH_WORDS, scan, T_CODE, T_MONEY, T_SYMBOL } from './entity-scan';
 
-export { findPhones, readCandidate } from './phones';
+export { readCandidate } from './phones';
+export { findPhones } from './phone-readings';
 export { MESSENGER_PATTERNS } from './entity-patterns';
 
 /**
