@@ -201,8 +201,16 @@ function termEnd(tokens: readonly Token[], starts: readonly TokenTerms[], i: num
 
 function entitySpans(entities: Entities, kind: EntityKind): Span[] {
   const list: Span[] = kind === 'phone' ? entities.phones : kind === 'messenger' ? entities.messengers : entities.prices;
-  return list.map((e) => ({ start: e.start, end: e.end, text: e.text }));
+  if (list.length === 0) return NO_SPANS;
+  const out = new Array<Span>(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const e = list[i] as Span;
+    out[i] = { start: e.start, end: e.end, text: e.text };
+  }
+  return out;
 }
+/** Never written to: entitySpans of an empty list, skipped by every caller. */
+const NO_SPANS: Span[] = [];
 
 /** Sorts spans by (start, end) and drops repeats of the same range (spans of one range have the same text). */
 function dedupe(spans: Span[]): Span[] {
@@ -255,13 +263,18 @@ export function matchRules(
   const applies = appliesFor(cm, lang);
   const raw: Array<Span[] | undefined> = new Array<Span[] | undefined>(rules.length);
   // one cache lookup per token gives the terms starting there and the token's info, for terms continuing over it
-  const starts = new Array<TokenTerms>(tokens.length);
+  let starts: readonly TokenTerms[];
+  if (tokenTerms !== undefined && tokenTerms.length === tokens.length) starts = tokenTerms;
+  else {
+    const own = new Array<TokenTerms>(tokens.length);
+    for (let i = 0; i < tokens.length; i++) own[i] = tokenTerms?.[i] ?? termsStartingAt(cm, (tokens[i] as Token).text);
+    starts = own;
+  }
   const present = cm.anchorPresent;
   present.fill(0);
   for (let i = 0; i < tokens.length; i++) {
-    const at = tokenTerms?.[i] ?? termsStartingAt(cm, (tokens[i] as Token).text);
-    starts[i] = at;
-    for (let x = 0; x < at.regexes.length; x++) present[at.regexes[x] as number] = 1;
+    const regexes = (starts[i] as TokenTerms).regexes;
+    for (let x = 0; x < regexes.length; x++) present[regexes[x] as number] = 1;
   }
   confirmAnchors(cm, n.text, present);
   for (let i = 0; i < tokens.length; i++) {
@@ -321,7 +334,7 @@ export function matchRules(
       spans = spans.filter((sp) => nearAny(sp, context, near.within));
       if (spans.length === 0) continue;
     }
-    hits.push({ ruleId: rule.id, description: rule.description, weight: rule.weight, tags: [...rule.tags], spans });
+    hits.push({ ruleId: rule.id, description: rule.description, weight: rule.weight, tags: rule.tags.slice(), spans });
   }
   return hits;
 }

@@ -266,12 +266,9 @@ export function scoreTokens(cm: CompiledModel, tokens: readonly Token[], entitie
     else messenger = true;
   }
   const { entity } = cm;
-  for (const id of [
-    entities.phones.length > 0 ? entity.phone : -1,
-    entities.prices.length > 0 ? entity.price : -1,
-    messenger ? entity.messenger : -1,
-    dm ? entity.dm : -1,
-  ]) {
+  // in this order: phone, price, messenger, dm
+  for (let k = 0; k < 4; k++) {
+    const id = k === 0 ? (entities.phones.length > 0 ? entity.phone : -1) : k === 1 ? (entities.prices.length > 0 ? entity.price : -1) : k === 2 ? (messenger ? entity.messenger : -1) : dm ? entity.dm : -1;
     if (id >= 0 && seen[id] !== stamp) {
       seen[id] = stamp;
       buf[count++] = id;
