@@ -5,7 +5,7 @@ import { findPhoneNumbersInText } from 'libphonenumber-js';
 import { makePosts } from '../../scripts/bench-classify';
 import { extractEntities, findPhones, MESSENGER_PATTERNS, readCandidate } from '../../src/detection/domain/entities';
 import { replaceNoiseRuns } from '../../src/detection/domain/language';
-import { compileLinearRegex, findAll, requiredLiterals } from '../../src/detection/domain/linear-regex';
+import { compileLinearRegex, findAll, holdsAlso, requiredLiterals, requiredLiteralSets } from '../../src/detection/domain/linear-regex';
 import { compileMatcher, regexCandidates } from '../../src/detection/domain/matcher';
 import { compileModel, extractFeatures, scoreModel, scoreTokens } from '../../src/detection/domain/model';
 import { normalise, tokenise } from '../../src/detection/domain/normalise';
@@ -158,7 +158,29 @@ describe('requiredLiterals', () => {
     expect(requiredLiterals(core, { spaceOnly: true })).toEqual(expected);
   });
 
-  it('every match of every rule regex contains one of its anchors', () => {
+  it.each<[string, Array<{ strings: string[]; count: number }>]>([
+    // every set a mandatory item requires, besides the best one (the anchors)
+    [String.raw`(?:pay|fee)\s+\S+\s+on\s+arrival`, [{ strings: ['fee ', 'pay '], count: 1 }]],
+    [String.raw`de\s+\d{1,2}h\s+a\s+\d{1,2}h`, [{ strings: ['de '], count: 1 }]],
+    // the anchors required twice: two occurrences
+    [String.raw`\d[:h][0-5]\d\s+\d[:h][0-5]\d`, [{ strings: [':0', ':1', ':2', ':3', ':4', ':5', 'h0', 'h1', 'h2', 'h3', 'h4', 'h5'], count: 2 }]],
+    // top-level alternatives: nothing more is required of every match
+    [String.raw`pay\s+cash|fee\s+now`, []],
+    // sets of one-unit strings are left out
+    [String.raw`ab\d[xy]\d`, []],
+  ])('further required sets of %s', (core, expected) => {
+    expect(requiredLiteralSets(core, { spaceOnly: true }).also).toEqual(expected);
+  });
+
+  it('holdsAlso counts occurrences at distinct positions', () => {
+    const two = [{ strings: [':0', 'h0'], count: 2 }];
+    expect(holdsAlso('from 10:00 to 18h00', two)).toBe(true);
+    expect(holdsAlso('open at 10:00 daily', two)).toBe(false);
+    expect(holdsAlso('10:00:00', two)).toBe(true);
+    expect(holdsAlso('pay cash', [{ strings: ['fee', 'pay'], count: 1 }, { strings: ['arrival'], count: 1 }])).toBe(false);
+  });
+
+  it('every match of every rule regex contains one of its anchors and its further required sets', () => {
     const rules = loadRulesetFromDir(join(root, 'policies/detection')).rules;
     const regexes = rules.flatMap((r) => r.regexes);
     expect(regexes.some((r) => r.anchors !== null)).toBe(true);
@@ -168,6 +190,7 @@ describe('requiredLiterals', () => {
         for (const [s, e] of findAll(bare[k] ?? re, n.text)) {
           const m = n.text.slice(s, e);
           expect([m, re.anchors === null || re.anchors.some((a) => m.includes(a))]).toEqual([m, true]);
+          expect([m, re.also, holdsAlso(m, re.also)]).toEqual([m, re.also, true]);
         }
       });
     }

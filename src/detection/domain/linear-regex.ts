@@ -1,7 +1,7 @@
 import { RE2JS, RE2Set } from 're2js';
-import { requiredLiterals } from './regex-anchors';
+import { requiredLiteralSets } from './regex-anchors';
 
-export { requiredLiterals, type LiteralOptions } from './regex-anchors';
+export { requiredLiterals, requiredLiteralSets, type LiteralOptions } from './regex-anchors';
 
 /**
  * Analysts' regexes run on re2js, a linear-time engine (RE2 semantics): no backtracking, so no pattern can hang a
@@ -14,7 +14,8 @@ export { requiredLiterals, type LiteralOptions } from './regex-anchors';
  *
  * Each regex also has an {@link RE2Set} of its own (a lazy DFA), a faster test than a search for whether it matches
  * at all; only regexes that match are run again to find their spans. Before that, each regex's literal anchors
- * ({@link requiredLiterals}) are looked for: a regex none of whose anchors occurs in a post is not tried on it.
+ * ({@link requiredLiterals}) are looked for: a regex none of whose anchors occurs in a post is not tried on it; nor is
+ * one whose further required sets ({@link requiredLiteralSets}) are missing.
  */
 export interface LinearRegex {
   /** The pattern as written in the rule file. */
@@ -27,6 +28,11 @@ export interface LinearRegex {
   notAfter: RegExp | null;
   /** Strings of which every match contains one ({@link requiredLiterals}), or null when none are known. */
   anchors: readonly string[] | null;
+  /**
+   * Further sets every match holds `count` occurrences of ({@link requiredLiteralSets}): a text with anchors but not
+   * these is not tried either.
+   */
+  also: ReadonlyArray<{ strings: readonly string[]; count: number }>;
 }
 
 const ATOM = String.raw`(\[(?:\\.|[^\]\\])*\]|\\[pP]\{[^}]+\}|\\.|[^()\\[\]])`;
@@ -64,7 +70,8 @@ export function compileLinearRegex(source: string, options: { normalisedText?: b
     throw new Error(`invalid regex for the linear-time engine (RE2 syntax): ${(e as Error).message}`);
   }
   if (pattern.test('')) throw new Error('matches the empty string');
-  return { source, core, pattern, notBefore, notAfter, anchors: requiredLiterals(core, { spaceOnly: options.normalisedText === true }) };
+  const { anchors, also } = requiredLiteralSets(core, { spaceOnly: options.normalisedText === true });
+  return { source, core, pattern, notBefore, notAfter, anchors, also };
 }
 
 function charBefore(text: string, i: number): string {
@@ -94,6 +101,20 @@ export function findAll(re: LinearRegex, text: string): Array<[number, number]> 
     } else from = s + 1;
   }
   return out;
+}
+
+/** Whether `text` holds `count` occurrences of the strings of each of `also` (see {@link LinearRegex.also}). */
+export function holdsAlso(text: string, also: LinearRegex['also']): boolean {
+  for (let k = 0; k < also.length; k++) {
+    const { strings, count } = also[k] as LinearRegex['also'][number];
+    let found = 0;
+    for (let x = 0; x < strings.length && found < count; x++) {
+      const s = strings[x] as string;
+      for (let at = text.indexOf(s); at >= 0; at = text.indexOf(s, at + 1)) if (++found >= count) break;
+    }
+    if (found < count) return false;
+  }
+  return true;
 }
 
 /** A prefilter over many regexes: which of them match somewhere in a text (ignoring boundaries). */
@@ -202,7 +223,7 @@ export function buildPrefilter(regexes: readonly LinearRegex[], externallyAnchor
       if (!any) return [];
       const ids: number[] = [];
       for (let r = 0; r < regexes.length; r++) {
-        if (ok[r] !== mark) continue;
+        if (ok[r] !== mark || !holdsAlso(text, (regexes[r] as LinearRegex).also)) continue;
         const set = sets[r];
         if (set === null || set === undefined || set.match(text).length > 0) ids.push(r);
       }

@@ -56,6 +56,10 @@ const MAX_CLASS = 16;
 const MAX_ANCHORS = 64;
 
 export function requiredLiterals(core: string, options: LiteralOptions = {}): string[] | null {
+  return readLiterals(core, options, { also: [] });
+}
+
+function readLiterals(core: string, options: LiteralOptions, out: { also: string[][] }): string[] | null {
   const cps = [...core];
   let i = 0;
   const bail = (): never => {
@@ -96,18 +100,23 @@ export function requiredLiterals(core: string, options: LiteralOptions = {}): st
     }
     return { mandatory: true, single: true };
   };
-  const parseAlternation = (): { set: string[] | null; exact: string[] | null } => {
-    const seqs: Seq[] = [parseSequence()];
+  const parseAlternation = (collect: string[][] | null = null): { set: string[] | null; exact: string[] | null } => {
+    const seqs: Seq[] = [parseSequence(collect)];
     while (cps[i] === '|') {
       i++;
-      seqs.push(parseSequence());
+      seqs.push(parseSequence(null));
     }
     const exact = seqs.every((q) => q.exact !== null) ? [...new Set(seqs.flatMap((q) => q.exact ?? []))] : null;
     if (seqs.some((q) => q.best === null)) return { set: null, exact };
     return { set: [...new Set(seqs.flatMap((q) => q.best ?? []))], exact };
   };
-  const parseSequence = (): Seq => {
+  // `collect` gathers every anchor set the sequence requires (each of them, not only the best)
+  const parseSequence = (collect: string[][] | null): Seq => {
     let best: string[] | null = null;
+    const need = (set: string[]): void => {
+      collect?.push(set);
+      best = better(best, set);
+    };
     // the strings the current run of mandatory literals (and literal-only groups) can be; [''] when none
     let run: string[] = [''];
     let pure = true;
@@ -121,7 +130,7 @@ export function requiredLiterals(core: string, options: LiteralOptions = {}): st
     const endRun = (): void => {
       // an anchor set must have no empty string (a match could then hold none of them); a string holding another of
       // the set adds nothing ("maximum" beside "max")
-      if (run.every((r) => r !== '')) best = better(best, run.filter((r) => !run.some((o) => o !== r && r.includes(o))));
+      if (run.every((r) => r !== '')) need(run.filter((r) => !run.some((o) => o !== r && r.includes(o))));
       run = [''];
       pure = false;
     };
@@ -147,7 +156,7 @@ export function requiredLiterals(core: string, options: LiteralOptions = {}): st
           continue;
         }
         endRun();
-        if (q.mandatory && inner.set !== null) best = better(best, inner.set);
+        if (q.mandatory && inner.set !== null) need(inner.set);
         continue;
       }
       if (c === '^' || c === '$') {
@@ -198,7 +207,7 @@ export function requiredLiterals(core: string, options: LiteralOptions = {}): st
             continue;
           }
           endRun();
-          if (q.mandatory) best = better(best, members);
+          if (q.mandatory) need(members);
           continue;
         }
       } else if (c === '.') {
@@ -226,10 +235,63 @@ export function requiredLiterals(core: string, options: LiteralOptions = {}): st
     return { best, exact };
   };
   try {
-    const { set } = parseAlternation();
+    const collected: string[][] = [];
+    const { set } = parseAlternation(collected);
     if (i !== cps.length) return null;
-    return set === null || set.some((s) => s === '') ? null : set;
+    if (set === null || set.some((x) => x === '')) return null;
+    // several alternatives at the top: what the first one requires is not required of a match
+    if (!topLevelAlternatives(cps)) out.also = collected;
+    return set;
   } catch {
     return null;
   }
 }
+
+/** Whether the pattern has a `|` outside every group and class. */
+function topLevelAlternatives(cps: readonly string[]): boolean {
+  let depth = 0;
+  let inClass = false;
+  for (let k = 0; k < cps.length; k++) {
+    const c = cps[k];
+    if (c === '\\') k++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') {
+      inClass = true;
+      if (cps[k + 1] === '^') k++;
+      if (cps[k + 1] === ']') k++;
+    } else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) return true;
+  }
+  return false;
+}
+
+/**
+ * Further anchor sets of a regex: each entry's strings are such that every match contains `count` occurrences of them
+ * at distinct positions (the same set required `count` times in a row, as in "two clock times"). Read off the top-level
+ * sequence of the pattern: every set a mandatory item of it requires (not only the best one, which
+ * {@link requiredLiterals} returns), grouped when equal; sets whose shortest string has fewer than
+ * {@link MIN_ALSO_LENGTH} code units are left out (nearly every text holds them). Empty when the pattern has several
+ * top-level alternatives or no anchors. Within a set no string contains another, so two occurrences at one position
+ * are the same string: counting positions is counting occurrences.
+ */
+export function requiredLiteralSets(core: string, options: LiteralOptions = {}): { anchors: string[] | null; also: Array<{ strings: string[]; count: number }> } {
+  const out: { also: string[][] } = { also: [] };
+  const anchors = readLiterals(core, options, out);
+  if (anchors === null) return { anchors, also: [] };
+  const groups = new Map<string, { strings: string[]; count: number }>();
+  for (const set of out.also) {
+    const strings = [...new Set(set)].filter((x, _, all) => !all.some((o) => o !== x && x.includes(o))).sort();
+    if (strings.length === 0 || Math.min(...strings.map((x) => x.length)) < MIN_ALSO_LENGTH) continue;
+    const key = JSON.stringify(strings);
+    const g = groups.get(key);
+    if (g) g.count++;
+    else groups.set(key, { strings, count: 1 });
+  }
+  const primary = JSON.stringify([...anchors].sort());
+  // the anchors themselves only add something when required more than once
+  return { anchors, also: [...groups].filter(([k, g]) => k !== primary || g.count > 1).map(([, g]) => g) };
+}
+
+/** See {@link requiredLiteralSets}. */
+const MIN_ALSO_LENGTH = 2;
