@@ -45,10 +45,10 @@ export interface FrancModels {
   table: ReadonlyMap<number, Int16Array>;
   /** Character numbers plus one (the 0 of unknown characters): the side of the square `pairs` table. */
   width: number;
-  /** First two characters (a × width + b) → pair number p (−1 when no model trigram starts so). */
-  pairs: Int32Array;
-  /** Pair p and third character c (p × width + c) → row r of the trigram (−1 when the trigram is in no model). */
-  rows: Int32Array;
+  /** First two characters (a × width + b) → pair number p (−1 when no model trigram starts so). 16 bits, to stay in cache. */
+  pairs: Int16Array;
+  /** Pair p and third character c (p × width + c) → row r of the trigram (−1 when the trigram is in no model). 16 bits. */
+  rows: Int16Array;
   /**
    * Row r's ranks, without the absences: the languages whose model holds the trigram are `entryLangs[e]` (index into
    * `langs`) with rank `entryRanks[e]` (0 = most frequent) for e in `rowEntries[r]` ≤ e < `rowEntries[r + 1]` (most
@@ -72,13 +72,14 @@ function flatten(
   'width' | 'pairs' | 'rows' | 'rowEntries' | 'entryLangs' | 'entryRanks' | 'rowCounts' | 'touched' | 'distances'
 > {
   const width = chars.size + 1;
-  const pairs = new Int32Array(width * width).fill(-1);
+  if (table.size > 0x7fff) throw new RangeError('franc models hold more trigrams than 16-bit row numbers can index');
+  const pairs = new Int16Array(width * width).fill(-1);
   let nPairs = 0;
   for (const k of table.keys()) {
     const ab = (k >>> 20) * width + ((k >>> 10) & 1023);
     if (pairs[ab] === -1) pairs[ab] = nPairs++;
   }
-  const rows = new Int32Array(nPairs * width).fill(-1);
+  const rows = new Int16Array(nPairs * width).fill(-1);
   const rowEntries = new Int32Array(table.size + 1);
   const langsOf: number[] = [];
   const ranksOf: number[] = [];
@@ -220,20 +221,30 @@ class TrigramSet {
   private readonly xs: Int32Array;
   private readonly ys: Int32Array;
   private readonly gens: Uint32Array;
-  private readonly shift: number;
-  private readonly mask: number;
+  private readonly maxBits: number;
+  private shift: number;
+  private mask: number;
   private gen = 0;
   /** Number of distinct trigrams since the last reset. */
   size = 0;
   constructor(bits: number) {
     const capacity = 1 << bits;
+    this.maxBits = bits;
     this.shift = 32 - bits;
     this.mask = capacity - 1;
     this.xs = new Int32Array(capacity);
     this.ys = new Int32Array(capacity);
     this.gens = new Uint32Array(capacity);
   }
-  reset(): void {
+  /**
+   * Empties the set for a text of at most `trigrams` trigrams: only the first slots, a power of two at least four times
+   * that (at least 2^8, at most the capacity), are used, so a short text's lookups stay within a few cache lines.
+   */
+  reset(trigrams: number): void {
+    let bits = 8;
+    while (bits < this.maxBits && 1 << bits < 4 * trigrams) bits++;
+    this.shift = 32 - bits;
+    this.mask = (1 << bits) - 1;
     this.size = 0;
     if (++this.gen === 0xffffffff) {
       this.gens.fill(0);
@@ -275,7 +286,7 @@ const OTHER_TRIGRAMS = new TrigramSet(14);
 export function trigramDistances(buf: Uint16Array, end: number, models: FrancModels): Float64Array {
   const { charIndex: ci, pairs, rows, rowCounts, touched, width, distances: d } = models;
   const other = OTHER_TRIGRAMS;
-  other.reset();
+  other.reset(end);
   let rowsSeen = 0;
   if (end >= 3) {
     let ca = buf[0] ?? 0;
