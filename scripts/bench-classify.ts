@@ -1,5 +1,5 @@
 /**
- * Detection throughput on one core: `npm run bench:classify [-- --posts N --profile out.cpuprofile --source | --dist DIR]`.
+ * Detection throughput on one core: `npm run bench:classify [-- --posts N --batch B --profile out.cpuprofile --source | --dist DIR]`.
  *
  * By default it measures the compiled JavaScript in dist/ (the script runs `npm run build` first), which is what the
  * worker runs (`node dist/worker.js`). With --source it loads the TypeScript through tsx instead, whose transform adds
@@ -9,7 +9,9 @@
  *
  * Builds N posts (default 100,000) by varying the labelled posts in data/ (sample, train, dev): digits re-drawn,
  * words dropped or repeated, a fake handle or emoji appended, so caches do not see the same text twice in a row.
- * Classifies them in one process, on the main thread, and prints:
+ * Classifies them in one process, on the main thread, in batches of B posts through `detector.classifyMany` (default
+ * 16: the worker classifies the jobs it runs at once together, CLASSIFY_CONCURRENCY = 16 by default; `--batch 1` calls
+ * `classify` post by post, as the API's single-post paths do), and prints:
  *  - wall-clock posts/s (hrtime around the classify loop);
  *  - posts per CPU-second: posts / (user + system CPU time of the process over the same loop, from
  *    process.cpuUsage()). On a shared machine other processes steal wall time but not this process's CPU time, so
@@ -81,8 +83,10 @@ export function makePosts(count: number, seed = 7): string[] {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { posts: { type: 'string' }, profile: { type: 'string' }, source: { type: 'boolean' }, dist: { type: 'string' } } });
+  const { values } = parseArgs({ options: { posts: { type: 'string' }, batch: { type: 'string' }, profile: { type: 'string' }, source: { type: 'boolean' }, dist: { type: 'string' } } });
   const n = Number(values.posts ?? 100_000);
+  const batch = Number(values.batch ?? 16);
+  if (!Number.isInteger(batch) || batch < 1) throw new Error(`--batch must be a whole number ≥ 1, got ${values.batch}`);
   const code = values.source
     ? '../src/detection/detector-loader'
     : join(values.dist === undefined ? join(root, 'dist') : resolve(values.dist), 'detection/detector-loader.js');
@@ -91,7 +95,11 @@ async function main(): Promise<void> {
   const { detector, rulesetVersion, modelVersion } = loadDetectorFromPolicies(join(root, 'policies'), join(root, 'models'));
   const posts = makePosts(n);
   const chars = posts.reduce((s, p) => s + p.length, 0);
-  for (let i = 0; i < Math.min(2000, n); i++) detector.classify(posts[i] ?? ''); // warm-up (JIT)
+  const warm = posts.slice(0, Math.min(2000, n)); // warm-up (JIT), both ways
+  for (const p of warm) detector.classify(p);
+  for (let i = 0; i < warm.length; i += batch) detector.classifyMany(warm.slice(i, i + batch));
+  const batches: string[][] = [];
+  for (let i = 0; i < n; i += batch) batches.push(posts.slice(i, i + batch));
 
   let session: Session | undefined;
   if (values.profile) {
@@ -102,7 +110,8 @@ async function main(): Promise<void> {
   let flagged = 0;
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
-  for (const p of posts) if (detector.classify(p).flagged) flagged++;
+  if (batch === 1) for (const p of posts) flagged += detector.classify(p).flagged ? 1 : 0;
+  else for (const b of batches) for (const d of detector.classifyMany(b)) flagged += d.flagged ? 1 : 0;
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpu = process.cpuUsage(cpu0);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
@@ -118,6 +127,7 @@ async function main(): Promise<void> {
   }
   const rssMiB = process.resourceUsage().maxRSS / 1024;
   console.log(`posts            ${n} (${Math.round(chars / n)} chars on average)`);
+  console.log(`batch            ${batch === 1 ? '1 (classify, post by post)' : `${batch} (classifyMany, as the worker runs)`}`);
   console.log(`time             ${seconds.toFixed(2)} s on one core (main thread)`);
   console.log(`cpu time         ${cpuSeconds.toFixed(2)} s (user ${(cpu.user / 1e6).toFixed(2)} + system ${(cpu.system / 1e6).toFixed(2)})`);
   console.log(`throughput       ${Math.round(n / seconds)} posts/s (wall clock)`);

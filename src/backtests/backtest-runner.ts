@@ -69,8 +69,9 @@ export async function runBacktest(db: PrismaClient, detectors: RulesetDetectors,
       select: { id: true, text: true },
     });
     if (!posts.length) break;
-    const rows = posts.map((p) => {
-      const r = d.detector.classify(p.text);
+    const detections = d.detector.classifyMany(posts.map((p) => p.text)); // the chunk step by step: faster than post by post
+    const rows = posts.map((p, k) => {
+      const r = detections[k]!;
       return { backtestId: id, postId: p.id, score: r.score, flagged: r.flagged, band: r.band, ruleIds: r.hits.map((h) => h.ruleId) };
     });
     cursor = posts[posts.length - 1]!.id;

@@ -6,7 +6,7 @@ import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import { loadEnv } from '../config/env';
-import type { Detection } from '../detection/domain/pipeline';
+import type { Detection, Detector } from '../detection/domain/pipeline';
 import { loadDetectorFromPolicies, type LoadedDetectorParts } from '../detection/detector-loader';
 import { firstInvalidUtf8Offset } from '../ingestion/domain/body';
 import { defaultPoliciesDir } from '../policy/policy-loader';
@@ -228,21 +228,48 @@ export async function classify(o: Opts): Promise<void> {
   bar?.start(total ?? 0, badCount);
   let ok = 0;
   let flagged = 0;
-  const one = async (p: InputPost): Promise<void> => {
-    const d = detector.classify(p.text);
-    if (d.flagged) flagged++;
-    ok++;
-    await out.write(`${outputLine(p.id, d)}\n`);
-    bar?.increment();
-  };
   if (!firstPost.done) {
-    await one(firstPost.value);
-    for await (const p of posts) await one(p);
+    const first = firstPost.value;
+    const all = (async function* () {
+      yield first;
+      yield* posts;
+    })();
+    await classifyInChunks(all, detector, async (p, d) => {
+      if (d.flagged) flagged++;
+      ok++;
+      await out.write(`${outputLine(p.id, d)}\n`);
+      bar?.increment();
+    });
   }
   bar?.stop();
   await out.close();
   process.stderr.write(`classified ${ok} posts (${flagged} flagged), ${badCount} bad lines skipped; ruleset ${rulesetVersion.slice(0, 12)} model ${modelVersion?.slice(0, 12) ?? 'none'}\n`);
   if (badCount > 0) throw inputRefused(badCount, file);
+}
+
+/** Posts the CLI classifies together ({@link Detector.classifyMany} runs them step by step: faster than one by one). */
+export const CLASSIFY_CHUNK = 256;
+
+/**
+ * Classifies a stream of posts {@link CLASSIFY_CHUNK} at a time and calls `each` with every post and its detection,
+ * in input order (awaiting it when it returns a promise).
+ */
+export async function classifyInChunks<P extends { text: string }>(
+  posts: AsyncIterable<P>,
+  detector: Pick<Detector, 'classifyMany'>,
+  each: (post: P, detection: Detection) => void | Promise<void>,
+): Promise<void> {
+  let pending: P[] = [];
+  const flush = async (): Promise<void> => {
+    const detections = detector.classifyMany(pending.map((p) => p.text));
+    for (let k = 0; k < pending.length; k++) await each(pending[k] as P, detections[k] as Detection);
+    pending = [];
+  };
+  for await (const p of posts) {
+    pending.push(p);
+    if (pending.length >= CLASSIFY_CHUNK) await flush();
+  }
+  await flush();
 }
 
 function statSafe(path: string): boolean {

@@ -17,7 +17,7 @@ import { formatComparison, formatEvaluation } from '../evaluation/domain/format'
 import { defaultPoliciesDir } from '../policy/policy-loader';
 import { PROJECT_ROOT } from '../prisma/schema-engine';
 import type { Opts } from './commands';
-import { EXIT_INPUT_REFUSED, inputRefused, readPosts } from './detection-commands';
+import { classifyInChunks, EXIT_INPUT_REFUSED, inputRefused, readPosts } from './detection-commands';
 import { CliError, printJson } from './output';
 
 /** Exit code of `evaluate` when a `--fail-under` minimum is not met (the report is still printed). */
@@ -151,7 +151,7 @@ export async function evaluate(o: Opts): Promise<void> {
   const source = loadSide(str(o, 'rules'), str(o, 'model'), '');
   const acc = new EvaluationAccumulator({ prevalences, minNegatives });
   let skipped = 0;
-  for await (const p of readDataset(dataset, true, () => skipped++)) acc.add({ id: p.id, label: p.label!, lang: p.lang, kind: p.kind }, source.detector.classify(p.text));
+  await classifyInChunks(readDataset(dataset, true, () => skipped++), source.detector, (p, d) => acc.add({ id: p.id, label: p.label!, lang: p.lang, kind: p.kind }, d));
   const report = acc.report();
   if (report.posts === 0) throw noPosts(`no labelled posts in ${dataset}`, skipped);
   const failures = gate === null ? [] : checkFailUnder(report, gate);

@@ -63,13 +63,16 @@ export class DetectionService {
     });
     const todo: { post: (typeof posts)[number]; d: Detection; cluster: ClusterKeys }[] = [];
     posts.sort((a, b) => (a.id < b.id ? -1 : 1)); // one insert order in every worker: no deadlocks between batches
-    for (const post of posts) {
+    const fresh = posts.filter((post) => {
       if (post.classifications.length) out.set(post.id, { status: 'already_classified' });
-      else {
-        const { detection: d, normalised } = this.loaded.detector.classifyWithText(post.text); // one normalisation for both
-        todo.push({ post, d, cluster: clusterKeys(normalised, d.entities) });
-      }
-    }
+      return post.classifications.length === 0;
+    });
+    // the batch step by step (faster than post by post), with one normalisation for detection and cluster keys
+    const detected = this.loaded.detector.classifyManyWithText(fresh.map((post) => post.text));
+    fresh.forEach((post, k) => {
+      const { detection: d, normalised } = detected[k]!;
+      todo.push({ post, d, cluster: clusterKeys(normalised, d.entities) });
+    });
     if (!todo.length) return out;
     const shadow = await this.shadowDetector();
 
@@ -101,9 +104,10 @@ export class DetectionService {
       });
       if (shadow) {
         // the candidate's verdicts, kept apart: no flag, no queue, no audit event per post
+        const shadowed = shadow.detector.classifyMany(won.map(({ post }) => post.text));
         await tx.shadowClassification.createMany({
-          data: won.map(({ post }) => {
-            const s = shadow.detector.classify(post.text);
+          data: won.map(({ post }, k) => {
+            const s = shadowed[k]!;
             return { postId: post.id, rulesetVersion: shadow.version, modelVersion: shadow.modelVersion, score: s.score, flagged: s.flagged, band: s.band, ruleIds: s.hits.map((h) => h.ruleId) };
           }),
           skipDuplicates: true,

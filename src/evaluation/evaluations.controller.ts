@@ -41,6 +41,9 @@ const Body_ = z.strictObject({
   failUnder: storedText().max(500).optional(),
 });
 
+/** Posts classified between two yields to the event loop (classifyMany runs them step by step). */
+const EVALUATION_CHUNK = 250;
+
 /**
  * Evaluations over the API (analysts): a labelled set in the body, scored by the live ruleset or a stored
  * version, with the live model and thresholds. The report is the same as `cli evaluate --json`. The posts
@@ -70,12 +73,17 @@ export class EvaluationsController {
     if (b.compareWith !== undefined && !base) throw new DomainError('RULESET.NOT_FOUND', 'not_found', `compareWith: ${b.compareWith} is not stored; propose it first`);
     const acc = new EvaluationAccumulator({ prevalences: b.prevalences });
     const rows: CompareRow[] = [];
-    for (let i = 0; i < b.posts.length; i++) {
-      const p = b.posts[i]!;
-      const det = d.detector.classify(p.text);
-      acc.add(p, det);
-      if (base) rows.push({ id: p.id, lang: p.lang ?? det.language.code, kind: p.kind ?? null, label: p.label, a: verdictOf(base.detector.classify(p.text)), b: verdictOf(det) });
-      if (i % 250 === 249) await yieldToLoop(); // keep the API answering other requests during a large set
+    for (let from = 0; from < b.posts.length; from += EVALUATION_CHUNK) {
+      const chunk = b.posts.slice(from, from + EVALUATION_CHUNK);
+      const texts = chunk.map((p) => p.text);
+      const dets = d.detector.classifyMany(texts);
+      const baseDets = base ? base.detector.classifyMany(texts) : null;
+      chunk.forEach((p, k) => {
+        const det = dets[k]!;
+        acc.add(p, det);
+        if (baseDets) rows.push({ id: p.id, lang: p.lang ?? det.language.code, kind: p.kind ?? null, label: p.label, a: verdictOf(baseDets[k]!), b: verdictOf(det) });
+      });
+      await yieldToLoop(); // keep the API answering other requests during a large set
     }
     const report = acc.report();
     const comparison = base

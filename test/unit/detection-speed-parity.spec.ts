@@ -11,6 +11,7 @@ import { compileModel, extractFeatures, scoreModel, scoreTokens } from '../../sr
 import { normalise, tokenise } from '../../src/detection/domain/normalise';
 import { loadModelFile } from '../../src/detection/model-loader';
 import { loadRulesetFromDir } from '../../src/detection/ruleset-loader';
+import { loadDetectorFromPolicies } from '../../src/detection/detector-loader';
 
 /**
  * The fast paths of detection must give exactly what the plain computations they replace give: checked here on the
@@ -216,5 +217,21 @@ describe('scoreTokens', () => {
       const expected = scoreModel(model, extractFeatures(tokens, entities));
       expect([texts[i], scoreTokens(compiled, tokens, entities)]).toEqual([texts[i], expected]);
     });
+  });
+});
+
+describe('classifyMany', () => {
+  it('gives each post exactly what classify gives it, in batches of any size', () => {
+    const { detector } = loadDetectorFromPolicies(join(root, 'policies'), join(root, 'models'));
+    const { detector: other } = loadDetectorFromPolicies(join(root, 'policies'), join(root, 'models'));
+    const one = texts.map((t) => JSON.stringify(detector.classifyWithText(t)));
+    for (const size of [1, 7, 256]) {
+      const many: string[] = [];
+      for (let i = 0; i < texts.length; i += size) for (const r of other.classifyManyWithText(texts.slice(i, i + size))) many.push(JSON.stringify(r));
+      expect(many.length).toBe(one.length);
+      many.forEach((m, i) => expect([texts[i], m]).toEqual([texts[i], one[i]]));
+    }
+    expect(other.classifyMany(texts.slice(0, 5)).map((d) => JSON.stringify(d))).toEqual(texts.slice(0, 5).map((t) => JSON.stringify(detector.classify(t))));
+    expect(other.classifyMany([])).toEqual([]);
   });
 });

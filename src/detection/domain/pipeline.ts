@@ -60,6 +60,14 @@ export interface Detector {
    * normalises once.
    */
   classifyWithText(text: string): { detection: Detection; normalised: NormalisedText };
+  /**
+   * Many posts at once, each giving exactly what {@link classify} gives it. Faster per post than one call each: the
+   * posts go through each step together (normalise all, then tokenise all, …), so each step's code and tables stay in
+   * the processor's caches instead of being evicted by the other steps between posts. For workers and batch jobs.
+   */
+  classifyMany(texts: readonly string[]): Detection[];
+  /** {@link classifyMany}, each with its normalised analysed text (see {@link classifyWithText}). */
+  classifyManyWithText(texts: readonly string[]): Array<{ detection: Detection; normalised: NormalisedText }>;
 }
 
 export interface DetectorOptions {
@@ -179,16 +187,45 @@ export function createDetector(ruleset: Ruleset, thresholds: Thresholds, options
     }
     return { terms, ids };
   };
-  const run = (fullText: string): { detection: Detection; normalised: NormalisedText } => {
-    const text = analysedPart(fullText);
-    const n = normalise(text);
-    const tokens = tokenise(n.text);
+  // The steps, each over every post of a batch in turn (see Detector.classifyMany); `assemble` is the last one.
+  const runMany = (fullTexts: readonly string[]): Array<{ detection: Detection; normalised: NormalisedText }> => {
+    const count = fullTexts.length;
+    const texts = new Array<string>(count);
+    const ns = new Array<NormalisedText>(count);
+    const toks = new Array<Token[]>(count);
+    const langs = new Array<LanguageGuess>(count);
+    const ents = new Array<Entities>(count);
+    const looked = new Array<{ terms: TokenTerms[]; ids: Array<Int32Array | null> }>(count);
+    const hitsOf = new Array<RuleHit[]>(count);
+    const models = new Array<ModelOutput | null>(count);
+    for (let i = 0; i < count; i++) texts[i] = analysedPart(fullTexts[i] as string);
+    for (let i = 0; i < count; i++) ns[i] = normalise(texts[i] as string);
+    for (let i = 0; i < count; i++) toks[i] = tokenise((ns[i] as NormalisedText).text);
     // Arabizi (Latin-script Arabic) is reported as Arabic when the words show it (see withArabizi)
-    const language = withArabizi(identifyLanguage(text), tokens);
-    const entities = extractEntities(n, language.code);
-    const looked = lookUp(tokens);
-    const hits = matchRules(matcher, n, tokens, entities, language, looked.terms);
-    const modelOut = compiledModel === null ? null : scoreTokens(compiledModel, tokens, entities, looked.ids);
+    for (let i = 0; i < count; i++) langs[i] = withArabizi(identifyLanguage(texts[i] as string), toks[i] as Token[]);
+    for (let i = 0; i < count; i++) ents[i] = extractEntities(ns[i] as NormalisedText, (langs[i] as LanguageGuess).code);
+    for (let i = 0; i < count; i++) looked[i] = lookUp(toks[i] as Token[]);
+    for (let i = 0; i < count; i++) {
+      hitsOf[i] = matchRules(matcher, ns[i] as NormalisedText, toks[i] as Token[], ents[i] as Entities, langs[i] as LanguageGuess, looked[i]?.terms);
+    }
+    for (let i = 0; i < count; i++) {
+      models[i] = compiledModel === null ? null : scoreTokens(compiledModel, toks[i] as Token[], ents[i] as Entities, looked[i]?.ids);
+    }
+    const out = new Array<{ detection: Detection; normalised: NormalisedText }>(count);
+    for (let i = 0; i < count; i++) {
+      out[i] = assemble(fullTexts[i] as string, texts[i] as string, ns[i] as NormalisedText, langs[i] as LanguageGuess, ents[i] as Entities, hitsOf[i] as RuleHit[], models[i] ?? null);
+    }
+    return out;
+  };
+  const assemble = (
+    fullText: string,
+    text: string,
+    n: NormalisedText,
+    language: LanguageGuess,
+    entities: Entities,
+    hits: RuleHit[],
+    modelOut: ModelOutput | null,
+  ): { detection: Detection; normalised: NormalisedText } => {
     const breakdown = scoreHits(hits, modelOut);
     const label = labelFor(breakdown.score, t);
     const flagged = breakdown.score >= t.flag;
@@ -238,5 +275,11 @@ export function createDetector(ruleset: Ruleset, thresholds: Thresholds, options
     };
     return { detection, normalised: n };
   };
-  return { classify: (text) => run(text).detection, classifyWithText: run };
+  const run = (text: string): { detection: Detection; normalised: NormalisedText } => runMany([text])[0] as { detection: Detection; normalised: NormalisedText };
+  return {
+    classify: (text) => run(text).detection,
+    classifyWithText: run,
+    classifyMany: (texts) => runMany(texts).map((r) => r.detection),
+    classifyManyWithText: runMany,
+  };
 }
