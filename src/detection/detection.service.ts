@@ -63,10 +63,11 @@ export class DetectionService {
     });
     const todo: { post: (typeof posts)[number]; d: Detection; cluster: ClusterKeys }[] = [];
     posts.sort((a, b) => (a.id < b.id ? -1 : 1)); // one insert order in every worker: no deadlocks between batches
-    const fresh = posts.filter((post) => {
+    const fresh: typeof posts = [];
+    for (const post of posts) {
       if (post.classifications.length) out.set(post.id, { status: 'already_classified' });
-      return post.classifications.length === 0;
-    });
+      else fresh.push(post);
+    }
     // the batch step by step (faster than post by post), with one normalisation for detection and cluster keys
     const detected = this.loaded.detector.classifyManyWithText(fresh.map((post) => post.text));
     fresh.forEach((post, k) => {
