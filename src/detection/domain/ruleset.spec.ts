@@ -1,3 +1,4 @@
+import { createDetector } from './pipeline';
 import { parseRuleset, RulesetError } from './ruleset';
 
 const GOOD = `rules:
@@ -32,6 +33,16 @@ describe('parseRuleset', () => {
     const e = errorOf(() => parseRuleset([{ path: 'n.yaml', content: near('nosuchtag') }]));
     expect(e.message).toMatch(/^n\.yaml:2: rule "t\.one": near\.tags "nosuchtag" is neither an entity kind/);
     expect(parseRuleset([{ path: 'n.yaml', content: near('price, offer') }]).rules[0]!.near).toEqual({ tags: ['price', 'offer'], within: 40 });
+  });
+
+  it('stem: false matches terms as written (names), never by a stemmer', () => {
+    const place = (extra: string) => GOOD.replace('terms: [safe crossing]', 'terms: [tarifa]').replace('    weight: 1\n', `    weight: 1\n${extra}`);
+    const fires = (content: string, text: string): boolean =>
+      createDetector(parseRuleset([{ path: 'p.yaml', content }]), { flag: 0.6, review: 0.4 }).classify(text).hits.length > 0;
+    expect(fires(place(''), 'nuevas tarifas')).toBe(true); // stemmed: tarifa ~ tarifas
+    expect(fires(place('    stem: false\n'), 'nuevas tarifas')).toBe(false);
+    expect(fires(place('    stem: false\n'), 'desde Tarifa')).toBe(true);
+    expect(parseRuleset([{ path: 'p.yaml', content: place('    stem: false\n') }]).rules[0]!.stemLanguages).toEqual([]);
   });
 
   it('reports a YAML syntax error with file and line', () => {

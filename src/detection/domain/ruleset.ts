@@ -66,7 +66,7 @@ export interface Rule {
   regexes: readonly LinearRegex[];
   entities: readonly EntityKind[];
   near: { tags: readonly string[]; within: number } | null;
-  /** Languages whose stemmer is used for the rule's terms. */
+  /** Languages whose stemmer is used for the rule's terms; none when the rule says `stem: false` (names, not words). */
   stemLanguages: readonly string[];
   examples: { match: readonly string[]; noMatch: readonly string[] };
   source: { file: string; line: number | null };
@@ -95,6 +95,7 @@ const RuleSchema = z.strictObject({
       message: 'patterns needs at least one of terms, regex, entities',
     }),
   near: z.strictObject({ tags: z.array(z.string().regex(TAG)).min(1), within: z.number().int().min(1).max(2000) }).optional(),
+  stem: z.boolean().optional(),
   weight: z.number().min(-10).max(10),
   tags: z.array(z.string().regex(TAG, 'lower-case letters, digits or "_"')).min(1),
   examples: z
@@ -198,7 +199,8 @@ function stemLanguagesOf(languages: readonly string[] | 'any'): string[] {
 
 function compileRule(file: string, input: RuleInput, index: number, lineOfPath: (p: readonly PropertyKey[]) => number | null): Rule {
   const base: readonly PropertyKey[] = ['rules', index];
-  const stemLanguages = stemLanguagesOf(input.languages);
+  // `stem: false`: the terms are names (places), matched as written, never stretched onto a word by a stemmer
+  const stemLanguages = input.stem === false ? [] : stemLanguagesOf(input.languages);
   const terms: CompiledTerm[] = [];
   (input.patterns.terms ?? []).forEach((t, j) => {
     const c = compileTerm(t, stemLanguages);
