@@ -220,6 +220,52 @@ describe('scoreTokens', () => {
   });
 });
 
+describe('findAll', () => {
+  /** findAll as written before the test of the rest of the text: a search from every position left. */
+  function findAllReference(re: ReturnType<typeof compileLinearRegex>, text: string): Array<[number, number]> {
+    const out: Array<[number, number]> = [];
+    const m = re.pattern.matcher(text);
+    let from = 0;
+    while (from <= text.length && m.find(from)) {
+      const s = m.start();
+      const e = m.end();
+      const before = s <= 0 ? '' : text.slice(s - 1, s);
+      const okBefore = re.notBefore === null || !re.notBefore.test(before);
+      const okAfter = re.notAfter === null || !re.notAfter.test(text.slice(e, e + 1));
+      if (e > s && okBefore && okAfter) {
+        out.push([s, e]);
+        from = e;
+      } else from = s + 1;
+    }
+    return out;
+  }
+
+  it.each<[string, boolean]>([
+    ['(?:pay|fee)\\s+cash', true],
+    ['(?:^|[.,])\\s*passport', false],
+    ['\\bvisa\\b', false],
+    ['end$', false],
+    ['[\\^$]x', true],
+    ['a\\$b', true],
+  ])('contextFree(%s) = %s', (core, expected) => {
+    expect(compileLinearRegex(core).contextFree).toBe(expected);
+  });
+
+  it('finds what a search from every position finds, for every rule regex on every post', () => {
+    const regexes = loadRulesetFromDir(join(root, 'policies/detection')).rules.flatMap((r) => r.regexes);
+    expect(regexes.filter((r) => r.contextFree).length).toBeGreaterThan(regexes.length / 2);
+    let found = 0;
+    for (const n of normalised) {
+      for (const re of regexes) {
+        const ours = findAll(re, n.text);
+        found += ours.length;
+        expect([re.source, n.text, ours]).toEqual([re.source, n.text, findAllReference(re, n.text)]);
+      }
+    }
+    expect(found).toBeGreaterThan(100);
+  });
+});
+
 describe('classifyMany', () => {
   it('gives each post exactly what classify gives it, in batches of any size', () => {
     const { detector } = loadDetectorFromPolicies(join(root, 'policies'), join(root, 'models'));

@@ -33,6 +33,30 @@ export interface LinearRegex {
    * these is not tried either.
    */
   also: ReadonlyArray<{ strings: readonly string[]; count: number }>;
+  /**
+   * The core has no assertion about the text around a position (`^`, `$`, `\b`, `\B`, `\A`, `\z`): whether a match
+   * starts at or after position p then depends on the text from p on only, so a test of `text.slice(p)` tells it.
+   */
+  contextFree: boolean;
+}
+
+/** Whether a pattern holds `^`, `$` (outside a class) or `\b`, `\B`, `\A`, `\z`: see {@link LinearRegex.contextFree}. */
+function hasEmptyWidthAssertion(core: string): boolean {
+  let inClass = false;
+  for (let i = 0; i < core.length; i++) {
+    const c = core[i];
+    if (c === '\\') {
+      const e = core[i + 1] ?? '';
+      if (!inClass && (e === 'b' || e === 'B' || e === 'A' || e === 'z')) return true;
+      i++;
+    } else if (inClass) inClass = c !== ']';
+    else if (c === '[') {
+      inClass = true;
+      if (core[i + 1] === '^') i++;
+      if (core[i + 1] === ']') i++;
+    } else if (c === '^' || c === '$') return true;
+  }
+  return false;
 }
 
 const ATOM = String.raw`(\[(?:\\.|[^\]\\])*\]|\\[pP]\{[^}]+\}|\\.|[^()\\[\]])`;
@@ -71,7 +95,7 @@ export function compileLinearRegex(source: string, options: { normalisedText?: b
   }
   if (pattern.test('')) throw new Error('matches the empty string');
   const { anchors, also } = requiredLiteralSets(core, { spaceOnly: options.normalisedText === true });
-  return { source, core, pattern, notBefore, notAfter, anchors, also };
+  return { source, core, pattern, notBefore, notAfter, anchors, also, contextFree: !hasEmptyWidthAssertion(core) };
 }
 
 function charBefore(text: string, i: number): string {
@@ -90,7 +114,11 @@ export function findAll(re: LinearRegex, text: string): Array<[number, number]> 
   const out: Array<[number, number]> = [];
   const m = re.pattern.matcher(text);
   let from = 0;
-  while (from <= text.length && m.find(from)) {
+  while (from <= text.length) {
+    // after the first search, a test of the rest (a DFA: no positions) says whether another search can succeed; a
+    // failing search costs far more (re2js runs its backtracker from every position left)
+    if (from > 0 && re.contextFree && !re.pattern.test(text.slice(from))) break;
+    if (!m.find(from)) break;
     const s = m.start();
     const e = m.end();
     const okBefore = re.notBefore === null || !re.notBefore.test(charBefore(text, s));
