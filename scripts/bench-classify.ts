@@ -20,7 +20,7 @@
  *  - the process's peak RSS (process.resourceUsage().maxRSS), which includes the N posts held in memory.
  * With --profile, writes a V8 CPU profile (node:inspector) of the classify loop.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -82,14 +82,27 @@ export function makePosts(count: number, seed = 7): string[] {
   return out;
 }
 
+/** A usage error: one line on stderr, exit 2. */
+function usage(message: string): void {
+  console.error(`error: ${message}\nusage: npm run bench:classify [-- --posts N --batch B --profile out.cpuprofile --source | --dist DIR]`);
+  process.exitCode = 2;
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { posts: { type: 'string' }, batch: { type: 'string' }, profile: { type: 'string' }, source: { type: 'boolean' }, dist: { type: 'string' } } });
+  let values: { posts?: string; batch?: string; profile?: string; source?: boolean; dist?: string };
+  try {
+    values = parseArgs({ options: { posts: { type: 'string' }, batch: { type: 'string' }, profile: { type: 'string' }, source: { type: 'boolean' }, dist: { type: 'string' } } }).values;
+  } catch (e) {
+    return usage((e as Error).message);
+  }
   const n = Number(values.posts ?? 100_000);
   const batch = Number(values.batch ?? 16);
-  if (!Number.isInteger(batch) || batch < 1) throw new Error(`--batch must be a whole number ≥ 1, got ${values.batch}`);
+  if (!Number.isInteger(n) || n < 1) return usage(`--posts must be a whole number ≥ 1, got ${values.posts}`);
+  if (!Number.isInteger(batch) || batch < 1) return usage(`--batch must be a whole number ≥ 1, got ${values.batch}`);
   const code = values.source
     ? '../src/detection/detector-loader'
     : join(values.dist === undefined ? join(root, 'dist') : resolve(values.dist), 'detection/detector-loader.js');
+  if (!values.source && !existsSync(code)) return usage(`no compiled detector at ${code} (--dist names a build's dist/ folder)`);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { loadDetectorFromPolicies } = require(code) as { loadDetectorFromPolicies: typeof LoadDetector };
   const { detector, rulesetVersion, modelVersion } = loadDetectorFromPolicies(join(root, 'policies'), join(root, 'models'));

@@ -8,6 +8,7 @@ import { Presets, SingleBar } from 'cli-progress';
 import { loadEnv } from '../config/env';
 import type { Detection, Detector } from '../detection/domain/pipeline';
 import { loadDetectorFromPolicies, type LoadedDetectorParts } from '../detection/detector-loader';
+import { DuplicateIds, hasText } from '../evaluation/domain/dataset';
 import { firstInvalidUtf8Offset } from '../ingestion/domain/body';
 import { defaultPoliciesDir } from '../policy/policy-loader';
 import { PROJECT_ROOT } from '../prisma/schema-engine';
@@ -30,7 +31,7 @@ function loadDetector(): LoadedDetectorParts {
 }
 
 /**
- * One input post: `id` (string or number) and `text`; other fields are kept for evaluate and ignored by classify.
+ * One input post: `id` (a non-empty string or a whole number) and `text`; other fields are kept for evaluate and ignored by classify.
  * `where` is where it was read (`line N` or `entry N`), for messages about it.
  */
 export interface InputPost {
@@ -44,7 +45,8 @@ function toPost(v: unknown, where: string): InputPost | string {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return 'not a JSON object';
   const o = v as Record<string, unknown>;
   if (typeof o.text !== 'string') return 'no "text" string';
-  if (typeof o.id !== 'string' && typeof o.id !== 'number') return 'no "id" (string or number)';
+  const okId = (typeof o.id === 'string' && o.id.trim() !== '') || (typeof o.id === 'number' && Number.isSafeInteger(o.id));
+  if (!okId) return 'no "id" (a non-empty string or a whole number)';
   return { id: String(o.id), text: o.text, raw: o, where };
 }
 
@@ -116,7 +118,7 @@ export async function* readPosts(
     const first = !seenContent;
     seenContent = true;
     if (first && !ndjsonOnly && t.startsWith('[')) {
-      doc = [raw]; // a JSON array: read the whole document
+      doc = [withoutBom(raw)]; // a JSON array: read the whole document
       continue;
     }
     if (raw.badByte >= 0) {
@@ -132,7 +134,7 @@ export async function* readPosts(
     }
     if (first && !ndjsonOnly && t.startsWith('{') && parseError !== null) {
       // maybe a JSON object spread over several lines: read the whole document
-      doc = [raw];
+      doc = [withoutBom(raw)];
       continue;
     }
     if (parseError !== null) {
@@ -163,6 +165,11 @@ export async function* readPosts(
   if (Array.isArray(parsed)) yield* entries(parsed, bad);
   else if (isEnvelope(parsed) && Array.isArray((parsed as { posts?: unknown }).posts)) yield* entries((parsed as { posts: unknown[] }).posts, bad);
   else throw new CliError(`${path}: expected NDJSON, a JSON array of posts or {"provenance": …, "posts": [...]}`, 2);
+}
+
+/** The line without a leading byte-order mark (JSON.parse refuses one; trim() drops it from NDJSON lines). */
+function withoutBom(raw: RawLine): RawLine {
+  return raw.text.charCodeAt(0) === 0xfeff ? { ...raw, text: raw.text.slice(1) } : raw;
 }
 
 async function* linesAsBuffers(lines: readonly RawLine[]): AsyncGenerator<Buffer> {
@@ -207,7 +214,7 @@ function countLines(path: string): number | null {
  */
 export async function classify(o: Opts): Promise<void> {
   const file = o.args[0];
-  if (!file) throw new CliError('usage: classify <file|-> [--out <file>]', 2);
+  if (!file || o.args.length > 1) throw new CliError(`usage: classify <file|-> [--out <file>]${o.args.length > 1 ? ' (one input file)' : ''}`, 2);
   if (file !== '-' && !statSafe(file)) throw new CliError(`${file}: no such file`, 2);
   let badCount = 0;
   let bar: SingleBar | null = null;
@@ -216,8 +223,22 @@ export async function classify(o: Opts): Promise<void> {
     bar?.increment();
     process.stderr.write(`${bar ? '\n' : ''}${file}: ${where}: ${reason} (skipped)\n`);
   };
+  // as evaluate does: an empty text is nothing to classify, and an id seen before is refused (two output lines with
+  // one id could not be told apart)
+  const ids = new DuplicateIds<string>();
+  const unique = async function* (all: AsyncGenerator<InputPost>): AsyncGenerator<InputPost> {
+    for await (const p of all) {
+      if (!hasText(p.text)) {
+        bad(p.where, 'text is empty (nothing to classify)');
+        continue;
+      }
+      const prior = ids.firstSeen(p.id, p.where);
+      if (prior === null) yield p;
+      else bad(p.where, `duplicate id "${p.id.slice(0, 60)}" (first at ${prior})`);
+    }
+  };
   // read up to the first post before anything else, so that an empty input fails before the detector loads
-  const posts = readPosts(file, bad);
+  const posts = unique(readPosts(file, bad));
   const firstPost = await posts.next();
   if (firstPost.done && badCount === 0) throw new CliError(`no posts in ${file}`, 2);
   const outPath = typeof o.values.out === 'string' ? o.values.out : null;

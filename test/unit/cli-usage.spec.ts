@@ -44,6 +44,7 @@ describe('CLI usage', () => {
     ['an option without its value', ['report:effectiveness', '--from', '2026-01-01', '--to', '2026-02-01', '--chart'], /--chart/],
     ['a negative number read as an option', ['evaluate', '--dataset', posts, '--min-negatives', '-1'], /min-negatives/],
     ['an unknown option', ['classify', posts, '--nope'], /--nope/],
+    ['a second input file', ['classify', posts, posts], /^error: usage: classify .*\(one input file\)/],
     ['an unreadable public key file', ['evidence:verify', posts, '--public-key', join(dir, 'none.pem')], /^error: --public-key: cannot read the public key/],
     ['--map with a format that has no columns', ['import', posts, '--format', 'telegram', '--source', 'telegram', '--legal-basis', 'Order 1', '--collected-by', 'officer-1', '--map', 'id=a,text=b', '--dry-run'], /^error: --map applies to the csv and ndjson formats only, not --format telegram/],
     ['an --api that is not a URL', ['import', posts, '--format', 'ndjson', '--source', 'telegram', '--legal-basis', 'Order 1', '--collected-by', 'officer-1', '--api', 'not-a-url', '--key', 'sw_x'], /^error: --api "not-a-url" is not an http\(s\) URL/],
@@ -65,6 +66,38 @@ describe('CLI usage', () => {
     expect((e as CliError).exitCode).toBe(2);
     expect((e as CliError).message).toMatch(new RegExp(`^${option} .*: cannot write: [^\\n]+$`));
   });
+});
+
+describe('classify refuses what evaluate refuses', () => {
+  it('an empty or invisible text, an empty or non-integer id, a repeated id: each with its line, the rest classified, exit 3', () => {
+    const f = join(dir, 'mixed.ndjson');
+    const lines = [
+      { id: 'a', text: 'Boat to Italy tonight' },
+      { id: 'b', text: '' },
+      { id: 'c', text: '\u200b\u200b ' },
+      { id: '', text: 'hello' },
+      { id: 'a', text: 'the same id again' },
+      { id: 1.5, text: 'not a whole number' },
+      { id: 7, text: 'seven' },
+    ];
+    writeFileSync(f, `\uFEFF${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
+    const r = cli('classify', f);
+    expect(r.status).toBe(3);
+    expect(r.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { id: string }).id)).toEqual(['a', '7']);
+    expect(r.stderr).toMatch(/line 2: text is empty/);
+    expect(r.stderr).toMatch(/line 3: text is empty/);
+    expect(r.stderr).toMatch(/line 4: no "id"/);
+    expect(r.stderr).toMatch(/line 5: duplicate id "a" \(first at line 1\)/);
+    expect(r.stderr).toMatch(/line 6: no "id"/);
+  }, 60_000);
+
+  it('a JSON array that starts with a byte-order mark', () => {
+    const f = join(dir, 'bom.json');
+    writeFileSync(f, `\uFEFF[{"id":"x","text":"hello there"}]`);
+    const r = cli('classify', f);
+    expect(r.status).toBe(0);
+    expect((JSON.parse(r.stdout) as { id: string }).id).toBe('x');
+  }, 60_000);
 });
 
 describe('audit:verify-export refuses files that are not audit exports (exit 3, file and line)', () => {

@@ -52,7 +52,7 @@ describe('classify input reading', () => {
     for (const text of [JSON.stringify(env), JSON.stringify(env, null, 2)]) {
       const r = await read(text);
       expect(r.ids).toEqual(['p1', 'p3']);
-      expect(r.bad).toEqual(['entry 2: no "id" (string or number)']);
+      expect(r.bad).toEqual(['entry 2: no "id" (a non-empty string or a whole number)']);
     }
   });
 
