@@ -49,7 +49,7 @@ function readTexts(): string[] {
 }
 
 /** mulberry32: a small seeded PRNG, so every run benchmarks the same posts. */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -1,6 +1,7 @@
 import type { CountryCode } from 'libphonenumber-js';
 import { PhoneNumberMatcher, type MetadataJson } from 'libphonenumber-js/core';
 import metadata from 'libphonenumber-js/metadata.min.json';
+import { rng } from '../../scripts/bench-classify';
 import { surelyNoNumber } from '../../src/detection/domain/phone-readings';
 
 /**
@@ -11,18 +12,6 @@ import { surelyNoNumber } from '../../src/detection/domain/phone-readings';
  */
 type Plan = unknown[];
 const plans = (metadata as unknown as { countries: Record<string, Plan> }).countries;
-
-/** mulberry32, so the pieces are the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function libraryReads(piece: string, country: CountryCode): boolean {
   const m = new PhoneNumberMatcher('', { defaultCountry: country, v2: true, extended: true } as { defaultCountry: CountryCode; v2: true }, metadata as MetadataJson);

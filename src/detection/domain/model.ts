@@ -266,14 +266,10 @@ export function scoreTokens(cm: CompiledModel, tokens: readonly Token[], entitie
     else messenger = true;
   }
   const { entity } = cm;
-  // in this order: phone, price, messenger, dm
-  for (let k = 0; k < 4; k++) {
-    const id = k === 0 ? (entities.phones.length > 0 ? entity.phone : -1) : k === 1 ? (entities.prices.length > 0 ? entity.price : -1) : k === 2 ? (messenger ? entity.messenger : -1) : dm ? entity.dm : -1;
-    if (id >= 0 && seen[id] !== stamp) {
-      seen[id] = stamp;
-      buf[count++] = id;
-    }
-  }
+  count = addKnown(seen, stamp, buf, count, entities.phones.length > 0 ? entity.phone : -1);
+  count = addKnown(seen, stamp, buf, count, entities.prices.length > 0 ? entity.price : -1);
+  count = addKnown(seen, stamp, buf, count, messenger ? entity.messenger : -1);
+  count = addKnown(seen, stamp, buf, count, dm ? entity.dm : -1);
   sortIds(cm, count); // numeric order = name order
   const known = cm.known;
   const { model, weights, names } = cm;
@@ -311,6 +307,14 @@ export function scoreTokens(cm: CompiledModel, tokens: readonly Token[], entitie
     topFeatures,
     knownFeatures: count,
   };
+}
+
+/** Appends feature `id` to `buf[0..count)` unless it is −1 or already there this post (`seen[id] === stamp`); returns the new count. */
+function addKnown(seen: Uint32Array, stamp: number, buf: Int32Array, count: number, id: number): number {
+  if (id < 0 || seen[id] === stamp) return count;
+  seen[id] = stamp;
+  buf[count] = id;
+  return count + 1;
 }
 
 /**
