@@ -226,7 +226,7 @@ export async function classify(o: Opts): Promise<void> {
   // as evaluate does: an empty text is nothing to classify, and an id seen before is refused (two output lines with
   // one id could not be told apart)
   const ids = new DuplicateIds<string>();
-  const unique = async function* (all: AsyncGenerator<InputPost>): AsyncGenerator<InputPost> {
+  const accepted = async function* (all: AsyncGenerator<InputPost>): AsyncGenerator<InputPost> {
     for await (const p of all) {
       if (!hasText(p.text)) {
         bad(p.where, 'text is empty (nothing to classify)');
@@ -238,7 +238,7 @@ export async function classify(o: Opts): Promise<void> {
     }
   };
   // read up to the first post before anything else, so that an empty input fails before the detector loads
-  const posts = unique(readPosts(file, bad));
+  const posts = accepted(readPosts(file, bad));
   const firstPost = await posts.next();
   if (firstPost.done && badCount === 0) throw new CliError(`no posts in ${file}`, 2);
   const outPath = typeof o.values.out === 'string' ? o.values.out : null;

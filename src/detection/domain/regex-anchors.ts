@@ -106,6 +106,8 @@ function readLiterals(core: string, options: LiteralOptions, out: { also: string
       i++;
       seqs.push(parseSequence(null));
     }
+    // several alternatives: what the first one requires is not required of every match
+    if (seqs.length > 1 && collect !== null) collect.length = 0;
     const exact = seqs.every((q) => q.exact !== null) ? [...new Set(seqs.flatMap((q) => q.exact ?? []))] : null;
     if (seqs.some((q) => q.best === null)) return { set: null, exact };
     return { set: [...new Set(seqs.flatMap((q) => q.best ?? []))], exact };
@@ -239,31 +241,11 @@ function readLiterals(core: string, options: LiteralOptions, out: { also: string
     const { set } = parseAlternation(collected);
     if (i !== cps.length) return null;
     if (set === null || set.some((x) => x === '')) return null;
-    // several alternatives at the top: what the first one requires is not required of a match
-    if (!topLevelAlternatives(cps)) out.also = collected;
+    out.also = collected;
     return set;
   } catch {
     return null;
   }
-}
-
-/** Whether the pattern has a `|` outside every group and class. */
-function topLevelAlternatives(cps: readonly string[]): boolean {
-  let depth = 0;
-  let inClass = false;
-  for (let k = 0; k < cps.length; k++) {
-    const c = cps[k];
-    if (c === '\\') k++;
-    else if (inClass) inClass = c !== ']';
-    else if (c === '[') {
-      inClass = true;
-      if (cps[k + 1] === '^') k++;
-      if (cps[k + 1] === ']') k++;
-    } else if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if (c === '|' && depth === 0) return true;
-  }
-  return false;
 }
 
 /**
