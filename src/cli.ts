@@ -4,7 +4,7 @@
  * Plain TypeScript (no Nest). Exit codes: see EXIT_CODES (printed by --help).
  */
 import { parseArgs } from 'node:util';
-import { CliError } from './cli/output';
+import { CliError, ReaderGone } from './cli/output';
 import * as audit from './cli/audit-commands';
 import * as retention from './cli/retention-commands';
 import * as evidence from './cli/evidence-commands';
@@ -129,6 +129,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e: unknown) => {
+    if (e instanceof ReaderGone) process.exit(e.exitCode);
     // node:util parseArgs errors (unknown option, option without its value, unexpected argument) are usage errors
     const parseError = String((e as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS_');
     const code = e instanceof CliError ? e.exitCode : parseError ? 2 : 1;

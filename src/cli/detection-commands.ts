@@ -242,7 +242,7 @@ export async function classify(o: Opts): Promise<void> {
   const firstPost = await posts.next();
   if (firstPost.done && badCount === 0) throw new CliError(`no posts in ${file}`, 2);
   const outPath = typeof o.values.out === 'string' ? o.values.out : null;
-  const out = outPath ? OutputFile.open(outPath) : OutputFile.stdout(); // an unwritable --out fails before any work
+  const out = outPath ? OutputFile.open(outPath, '--out', file === '-' ? [] : [file]) : OutputFile.stdout(); // an unwritable --out fails before any work
   const { detector, rulesetVersion, modelVersion } = loadDetector();
   const total = process.stderr.isTTY ? countLines(file) : null;
   bar = total === null ? null : new SingleBar({ format: 'classify [{bar}] {value}/{total} lines  {eta_formatted} left', stream: process.stderr, hideCursor: true }, Presets.shades_classic);

@@ -3,7 +3,7 @@
  * Files named on the command line that cannot be read or written are usage errors (exit 2) in one line.
  */
 import type { KeyObject } from 'node:crypto';
-import { createWriteStream, openSync, type WriteStream } from 'node:fs';
+import { createWriteStream, openSync, statSync, type WriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { loadPublicKey } from '../audit/signing-key';
 
@@ -15,6 +15,16 @@ export class CliError extends Error {
 
 /** Exit code of a usage error: a missing or bad option or argument, or an output file that cannot be written. */
 export const EXIT_USAGE = 2;
+
+/**
+ * Standard output was closed by its reader (`smugwatch classify posts.ndjson | head`): the command stops writing and
+ * exits 0 without a message, as a Unix filter does when the rest of a pipeline has what it wanted.
+ */
+export class ReaderGone extends CliError {
+  constructor() {
+    super('standard output closed by its reader', 0);
+  }
+}
 
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
@@ -37,6 +47,17 @@ export function publicKeyOption(path: string, option = '--public-key'): KeyObjec
     return loadPublicKey(path);
   } catch (e) {
     throw new CliError(`${option}: ${(e as Error).message.split('\n')[0]}`, EXIT_USAGE);
+  }
+}
+
+/** Whether two paths name one existing file (same device and inode); false when either does not exist. */
+function sameFile(a: string, b: string): boolean {
+  try {
+    const x = statSync(a);
+    const y = statSync(b);
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
   }
 }
 
@@ -81,8 +102,15 @@ export class OutputFile {
     });
   }
 
-  /** Opens `path` for writing (created or truncated). @throws CliError exit 2 when it cannot be opened */
-  static open(path: string, option = '--out'): OutputFile {
+  /**
+   * Opens `path` for writing (created or truncated).
+   * @param inputs files the command reads: `path` naming one of them (the same file, by device and inode, whatever the
+   *   spelling or link) is refused before it is truncated
+   * @throws CliError exit 2 when it cannot be opened or is one of `inputs`
+   */
+  static open(path: string, option = '--out', inputs: readonly string[] = []): OutputFile {
+    const input = inputs.find((i) => sameFile(i, path));
+    if (input !== undefined) throw new CliError(`${option} ${path}: is the input file ${input}; writing it would destroy what is being read`, EXIT_USAGE);
     let fd: number;
     try {
       fd = openSync(path, 'w');
@@ -128,6 +156,8 @@ export class OutputFile {
   }
 
   private check(): void {
-    if (this.failure !== null) throw outputError(this.option, this.path, this.failure);
+    if (this.failure === null) return;
+    if (!this.owned && (this.failure as { code?: unknown }).code === 'EPIPE') throw new ReaderGone();
+    throw outputError(this.option, this.path, this.failure);
   }
 }

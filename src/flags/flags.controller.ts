@@ -8,7 +8,8 @@ import { FlagsService } from './flags.service';
 
 const ListQuery = z.strictObject({
   status: z.enum(['pending', 'confirmed', 'dismissed', 'escalated']).optional(),
-  language: z.string().regex(/^[a-z]{2,3}$/).optional(),
+  /** The detected language as stored on the flag: an ISO 639-3 code (`arb`, `eng`, `pes`), never a two-letter one. */
+  language: z.string().regex(/^[a-z]{3}$/, 'an ISO 639-3 code of three lower-case letters, e.g. arb or eng').optional(),
   minScore: z.coerce.number().min(0).max(1).optional(),
   maxScore: z.coerce.number().min(0).max(1).optional(),
   batchId: z.uuid().optional(),

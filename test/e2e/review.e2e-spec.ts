@@ -132,6 +132,10 @@ describe('human review of flags', () => {
     // the unrelated ad is its own cluster; filters combine with the cluster
     expect((await request(server()).get(`/v1/flags?cluster=${byPost.get('c')}`).set(as(carol)).expect(200)).body.flags.map((f: { id: string }) => f.id)).toEqual([byPost.get('c')]);
     expect((await request(server()).get(`/v1/flags?cluster=${byPost.get('a1')}&language=ara`).set(as(carol)).expect(200)).body.total).toBe(0);
+    // languages are stored as ISO 639-3 codes: a two-letter code would match nothing, so it is refused, naming the field
+    const twoLetter = await request(server()).get('/v1/flags?language=en').set(as(carol)).expect(400);
+    expect(twoLetter.body.code).toBe('FLAGS.BAD_QUERY');
+    expect(JSON.stringify(twoLetter.body)).toMatch(/language/);
     // linking is audited as a combination, with what was linked and why (no content)
     const combination = await prisma.auditEvent.findFirstOrThrow({ where: { requestId: 'cluster-filter-probe', action: 'combination' } });
     expect(combination).toMatchObject({ resourceType: 'flag', resourceId: byPost.get('a1') });

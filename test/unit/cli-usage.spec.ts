@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { auditExport, auditKeygen, auditVerifyExport } from '../../src/cli/audit-commands';
@@ -97,6 +97,25 @@ describe('classify refuses what evaluate refuses', () => {
     const r = cli('classify', f);
     expect(r.status).toBe(0);
     expect((JSON.parse(r.stdout) as { id: string }).id).toBe('x');
+  }, 60_000);
+
+  it('an --out that is the input file (by another spelling) is refused before the input is touched', () => {
+    const f = join(dir, 'keep.ndjson');
+    const content = '{"id":"k1","text":"Boat to Italy tonight"}\n';
+    writeFileSync(f, content);
+    const r = cli('classify', f, '--out', join(dir, '.', 'keep.ndjson'));
+    expect(r.status).toBe(2);
+    expectOneLine(r.stderr, /^error: --out .*keep\.ndjson: is the input file/);
+    expect(readFileSync(f, 'utf8')).toBe(content);
+  }, 60_000);
+
+  it('stops quietly with exit 0 when its reader closes standard output (classify | head -1)', () => {
+    const f = join(dir, 'many.ndjson');
+    writeFileSync(f, Array.from({ length: 3000 }, (_, i) => JSON.stringify({ id: `p${i}`, text: `Boat to Italy tonight ${'x'.repeat(200)} ${i}` })).join('\n'));
+    const r = spawnSync('bash', ['-o', 'pipefail', '-c', `"${process.execPath}" --import tsx src/cli.ts classify "${f}" | head -1`], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, LOG_LEVEL: 'silent' } });
+    expect(r.status).toBe(0);
+    expect((JSON.parse(r.stdout) as { id: string }).id).toBe('p0');
+    expect(r.stderr).toBe('');
   }, 60_000);
 });
 
