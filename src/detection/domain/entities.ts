@@ -130,7 +130,7 @@ for (const [w, c] of CURRENCY_WORDS) if (!WORD_CURRENCY.has(w)) WORD_CURRENCY.se
 
 /**
  * Prices with a currency, before or after the amount: symbols € $ £ ₺ ﷼, words and codes (euro(s)/eur/يورو/یۆرۆ/ዩሮ,
- * dollar(s)/usd/دولار/دلار/دۆلار/ዶላር, pound(s)/gbp/پوند/پاوەند/ፓውንድ, lira/TL/ليره, dinar/TND/دينار, dirham,
+ * dollar(s)/usd/دولار/دلار/دۆلار/ዶላር, pound(s)/gbp/پوند/پاوەند/ፓውንድ, lira/TL/ليره, dinar/TND/dt/دينار, dirham,
  * toman/تومان/تمەن, rial, pesos, birr/ብር, nakfa/ናቕፋ, Pashto/Dari ډالر/دالر, afghani, rupees/روپے, Moroccan dh, جنيه, paund)
  * and thousand/million words (2k, 5 bin, 5 mil, 18 mila, 18 mijë, ٥ آلاف, ۵۰ هزار, ١٠ هەزار, 5 ሽሕ, million/مليون, lakh/لاکھ
  * = 100,000, crore). A money emoji next to an amount (💶 3000, 1800 💵) is a price in the emoji's currency (💰 → `XXX`);

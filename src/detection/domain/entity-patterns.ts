@@ -84,7 +84,7 @@ export const CURRENCY_WORDS: ReadonlyArray<[string, string]> = [
   ['usd', 'USD'], ['dollars', 'USD'], ['dollar', 'USD'], ['dolares', 'USD'], ['dolar', 'USD'], ['dolari', 'USD'], ['dls', 'USD'], ['دولار', 'USD'], ['دلار', 'USD'],
   ['gbp', 'GBP'], ['pounds', 'GBP'], ['pound', 'GBP'], ['quid', 'GBP'], ['sterlina', 'GBP'], ['sterline', 'GBP'], ['جنيه استرليني', 'GBP'],
   ['try', 'TRY'], ['tl', 'TRY'], ['lira', 'TRY'], ['liras', 'TRY'], ['ليره', 'TRY'], ['لير', 'TRY'],
-  ['tnd', 'TND'], ['dzd', 'DZD'], ['lyd', 'LYD'], ['iqd', 'IQD'], ['dinars', 'DINAR'], ['dinar', 'DINAR'], ['dinari', 'DINAR'], ['دينار', 'DINAR'], ['د.ت', 'TND'],
+  ['tnd', 'TND'], ['dt', 'TND'], ['dzd', 'DZD'], ['lyd', 'LYD'], ['iqd', 'IQD'], ['dinars', 'DINAR'], ['dinar', 'DINAR'], ['dinari', 'DINAR'], ['دينار', 'DINAR'], ['د.ت', 'TND'],
   ['mad', 'MAD'], ['dirham', 'MAD'], ['dirhams', 'MAD'], ['درهم', 'MAD'],
   ['toman', 'IRT'], ['tomans', 'IRT'], ['تومان', 'IRT'], ['تومن', 'IRT'], ['rial', 'IRR'], ['ريال', 'IRR'],
   ['afghani', 'AFN'], ['افغاني', 'AFN'], ['pesos', 'MXN'], ['mxn', 'MXN'],
@@ -105,6 +105,8 @@ export const MULTIPLIERS: ReadonlyArray<[string, number]> = [
   // Sorani هەزار, ملیۆن (normalised); Tigrinya ሽሕ, Amharic ሺ/ሺህ (thousand), ሚልዮን/ሚሊዮን (million)
   ['ههزار', 1e3], ['مليۆن', 1e6], ['ሽሕ', 1e3], ['ሺሕ', 1e3], ['ሺ', 1e3], ['ሺህ', 1e3], ['ሚልዮን', 1e6], ['ሚሊዮን', 1e6],
   // Italian mila, German tausend, Albanian mijë (→ mije); South Asian lakh (100,000: لاکھ → لاكھ) and crore
+  // Arabizi alf / alaf (ألف / آلاف written in Latin letters)
+  ['alf', 1e3], ['alaf', 1e3],
   ['mila', 1e3], ['tausend', 1e3], ['mije', 1e3], ['lakh', 1e5], ['لاكھ', 1e5], ['لاكه', 1e5], ['crore', 1e7], ['كروڑ', 1e7],
 ];
 

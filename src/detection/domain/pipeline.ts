@@ -11,7 +11,7 @@ import type { Entities, LanguageGuess, RuleHit } from './types';
 export type { Entities, RuleHit, Span } from './types';
 
 /** Version of the detection code (normalisation, matching, entity extraction, features, scoring). Bump on any behaviour change. */
-export const PIPELINE_VERSION = 'pipeline-2.6.0';
+export const PIPELINE_VERSION = 'pipeline-2.6.1';
 
 /**
  * Score cut-offs, all in 0..1 with review ≤ flag: score ≥ flag → 'smuggling_ad' and `flagged`; ≥ review →
