@@ -74,8 +74,10 @@ async function main(): Promise<void> {
   }
   const size = statSync(file).size;
   try {
-    const runs: [string, string[]][] = [['dry run', ['--dry-run']]];
-    if (values.api && values.key) runs.push([`import into ${values.api}`, ['--api', values.api, '--key', values.key, '--source', 'telegram', '--legal-basis', 'BENCHMARK: generated posts', '--collected-by', 'bench']]);
+    // a dry run checks the provenance as an import does, so both carry it
+    const provenance = ['--source', 'telegram', '--legal-basis', 'BENCHMARK: generated posts', '--collected-by', 'bench'];
+    const runs: [string, string[]][] = [['dry run', ['--dry-run', ...provenance]]];
+    if (values.api && values.key) runs.push([`import into ${values.api}`, ['--api', values.api, '--key', values.key, ...provenance]]);
     for (const [label, extra] of runs) {
       const r = await runImport([file, '--format', 'ndjson', '--json', ...extra]);
       if (r.code !== 0) throw new Error(`import exited ${r.code}: ${r.stdout.slice(0, 500)}`);
