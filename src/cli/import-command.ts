@@ -13,8 +13,10 @@ import { COLLECTION_METHODS, type Provenance } from '../ingestion/domain/batch.s
 import { validateProvenance } from '../ingestion/domain/prepare-batch';
 import { detectFormat } from '../ingestion/sources/domain/detect';
 import { openExport } from '../ingestion/sources/read-export';
+import { TEXT_ENCODINGS, type TextEncodingName } from '../ingestion/sources/encodings';
 import { parseMapping } from '../ingestion/sources/domain/tabular';
 import { ImportTally, type ImportSummary } from '../ingestion/sources/domain/tally';
+import type { GapReport } from '../ingestion/sources/domain/completeness';
 import { FORMATS, type FormatName, type Location, type SourcePost } from '../ingestion/sources/domain/types';
 import { CliError, printJson } from './output';
 import type { Opts } from './commands';
@@ -28,13 +30,13 @@ export const IMPORT_OPTIONS = {
   'collected-at': { type: 'string' }, 'collection-method': { type: 'string' }, case: { type: 'string' }, 'tool-version': { type: 'string' },
   api: { type: 'string' }, key: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'window-from': { type: 'string' }, 'window-to': { type: 'string' },
   'window-strict': { type: 'boolean' }, map: { type: 'string' }, platform: { type: 'string' }, channel: { type: 'string' }, account: { type: 'string' },
-  delimiter: { type: 'string' }, 'batch-size': { type: 'string' }, progress: { type: 'boolean' },
+  delimiter: { type: 'string' }, encoding: { type: 'string' }, 'batch-size': { type: 'string' }, progress: { type: 'boolean' },
 } as const;
 
 export const IMPORT_USAGE =
   'import <file...> --format <' + FORMATS.join('|') + '> --source <platform> --legal-basis <ref> --collected-by <id> [--collected-at <iso>] ' +
   '[--case <ref>] [--api <url>] [--key <key>] [--dry-run] [--window-from <iso>] [--window-to <iso>] [--window-strict] [--map field=column,...] ' +
-  '[--platform <name>] [--channel <username>] [--account <handle>] [--batch-size 1000] [--json]';
+  '[--platform <name>] [--channel <username>] [--account <handle>] [--delimiter <c>] [--encoding <' + TEXT_ENCODINGS.join('|') + '>] [--batch-size 1000] [--json]';
 
 /** Counts and hashes the bytes of a file as they are read. */
 class Meter extends Transform {
@@ -161,6 +163,8 @@ export async function importCommand(o: Opts): Promise<void> {
   if (str(o, 'map') !== undefined && !['csv', 'ndjson', 'auto'].includes(format)) throw new CliError(`--map applies to the csv and ndjson formats only, not --format ${format}`, 2);
   const api = (str(o, 'api') ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
   if (!URL.canParse(api) || !/^https?:$/.test(new URL(api).protocol)) throw new CliError(`--api "${api}" is not an http(s) URL`, 2);
+  const encoding = str(o, 'encoding')?.toLowerCase() as TextEncodingName | undefined;
+  if (encoding !== undefined && !TEXT_ENCODINGS.includes(encoding)) throw new CliError(`--encoding must be one of ${TEXT_ENCODINGS.join(', ')}`, 2);
   const batchSize = Number(str(o, 'batch-size') ?? 1000);
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) throw new CliError('--batch-size must be 1..10000', 2);
   const windowFrom = isoOption(o, 'window-from');
@@ -193,7 +197,7 @@ export async function importCommand(o: Opts): Promise<void> {
     try {
       opened = openExport(
         { head, headIsWholeFile: whole, open: () => (meter = new Meter(), createReadStream(file, { highWaterMark: 1 << 20 }).on('error', (e) => meter!.destroy(e)).pipe(meter)) },
-        { format, mapping, ...(str(o, 'platform') ? { platform: str(o, 'platform') } : {}), ...(str(o, 'channel') ? { channel: str(o, 'channel') } : {}), ...(str(o, 'account') ? { account: str(o, 'account') } : {}), ...(str(o, 'delimiter') ? { delimiter: str(o, 'delimiter') } : {}) },
+        { format, mapping, ...(str(o, 'platform') ? { platform: str(o, 'platform') } : {}), ...(str(o, 'channel') ? { channel: str(o, 'channel') } : {}), ...(str(o, 'account') ? { account: str(o, 'account') } : {}), ...(str(o, 'delimiter') ? { delimiter: str(o, 'delimiter') } : {}), ...(encoding ? { encoding } : {}) },
       );
     } catch (e) {
       tally.startFile(name, null, null);
@@ -201,7 +205,7 @@ export async function importCommand(o: Opts): Promise<void> {
       failed = true;
       continue;
     }
-    tally.startFile(name, opened.format, opened.layout);
+    tally.startFile(name, opened.format, opened.layout, opened.encoding);
     let pending: Pending = { posts: [], locs: [], bytes: 0 };
     let error: string | undefined;
     let tick = 0;
@@ -264,8 +268,9 @@ function updateBar(bar: SingleBar, bytes: number, posts: number, t0: number): vo
   bar.update(bytes, { mb: (bytes / 1e6).toFixed(1), posts, rate: Math.round(posts / secs) });
 }
 
-function where(r: { file: string; line?: number; path?: string; index?: number; id?: string }): string {
-  const at = r.line !== undefined ? `line ${r.line}` : r.index !== undefined ? `${r.path || '(root)'}[${r.index}]` : r.path ? `at ${r.path}` : '';
+function where(r: { file: string; line?: number; path?: string; index?: number; document?: number; id?: string }): string {
+  const doc = r.document !== undefined ? `document ${r.document} ` : '';
+  const at = r.line !== undefined ? `line ${r.line}` : doc + (r.index !== undefined ? `${r.path || '(root)'}[${r.index}]` : r.path ? `at ${r.path}` : '');
   return `${r.file}${at ? ` ${at}` : ''}${r.id ? ` (id ${r.id})` : ''}`;
 }
 
@@ -275,12 +280,12 @@ export function renderSummary(s: ImportSummary, seconds: number): string {
   const out: string[] = [];
   out.push(`${s.dryRun ? 'dry run (nothing sent)' : 'import'}: ${s.files.length} file(s) in ${seconds.toFixed(1)} s`);
   for (const f of s.files) {
-    out.push(`  ${f.file}: ${f.format ?? '?'} (${f.layout ?? '?'}), ${(f.bytes / 1e6).toFixed(2)} MB, ${f.records} records → ${f.posts} posts${f.sha256 ? `, sha256 ${f.sha256}` : ''}`);
+    out.push(`  ${f.file}: ${f.format ?? '?'} (${f.layout ?? '?'}${f.encoding ? `, ${f.encoding}` : ''}), ${(f.bytes / 1e6).toFixed(2)} MB, ${f.records} records → ${f.posts} posts${f.sha256 ? `, sha256 ${f.sha256}` : ''}`);
     if (f.error) out.push(`    ERROR: ${f.error}`);
-    if (f.gaps) {
-      const g = f.gaps;
+    const gaps: [string, GapReport][] = f.gaps ? [['', f.gaps]] : Object.entries(f.gapsByChat ?? {});
+    for (const [chat, g] of gaps) {
       const ranges = g.ranges.map(([a, b]) => (a === b ? `${a}` : `${a}–${b}`)).join(', ');
-      out.push(`    message ids ${g.firstId}–${g.lastId}: ${g.present} present, ${g.missing} missing (${(g.missingShare * 100).toFixed(1)}%)${ranges ? `: ${ranges}${g.rangesTruncated ? ', …' : ''}` : ''}`);
+      out.push(`    ${chat ? `chat ${chat}: ` : ''}message ids ${g.firstId}–${g.lastId}: ${g.present} present, ${g.missing} missing (${(g.missingShare * 100).toFixed(1)}%)${ranges ? `: ${ranges}${g.rangesTruncated ? ', …' : ''}` : ''}`);
     }
   }
   out.push(`posts ${t.posts}${t.imported !== null ? `, imported ${t.imported}` : ' (would be sent)'}, duplicates ${t.duplicates}, refused ${t.refused}, skipped ${t.skipped}` +

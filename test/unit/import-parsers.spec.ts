@@ -2,7 +2,7 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { openExport, type ExportItem, type ReadOptions } from '../../src/ingestion/sources/read-export';
-import { readJsonDocument } from '../../src/ingestion/sources/readers';
+import { readJsonDocument } from '../../src/ingestion/sources/json-document';
 import { ImportTally } from '../../src/ingestion/sources/domain/tally';
 import { parseMapping } from '../../src/ingestion/sources/domain/tabular';
 import { toUtc } from '../../src/ingestion/sources/domain/dates';
@@ -101,14 +101,15 @@ describe('import: Mastodon, Reddit', () => {
     expect(r.summary.refusals.byReason).toEqual({ 'visibility "private" is not public (only public and unlisted)': 1, 'visibility "direct" is not public (only public and unlisted)': 1 });
   });
 
-  it('Reddit: posts and nested comments; private subreddits refused; removed posts and "more" stubs skipped', async () => {
+  it('Reddit: posts and nested comments; private subreddits refused; "more" stubs skipped; a removed post keeps its title', async () => {
     const r = await run('reddit-listing.json');
     expect(r.format).toBe('reddit');
-    expect(r.posts.map((p) => p.platformPostId)).toEqual(['t3_fake01', 't1_c01', 't1_c02']);
+    expect(r.posts.map((p) => p.platformPostId)).toEqual(['t3_fake01', 't1_c01', 't1_c02', 't3_fake03']);
+    expect(r.posts[3]).toMatchObject({ authorHandle: '[deleted]', text: 'gone' });
     expect(r.posts[0]!.text).toBe('Crossing offer\n\nBoat every week, 2000 euro, DM for details');
     expect(r.posts[1]!.url).toBe('https://www.reddit.com/r/fake_travel/comments/fake01/crossing_offer/c01/');
     expect(r.summary.refusals.listed).toEqual([expect.objectContaining({ id: 't3_fake02', reason: 'subreddit type "private" is not public' })]);
-    expect(Object.keys(r.summary.skipped)).toEqual(['"more" stub: comments not expanded by the collector (4)', 'post removed or deleted']);
+    expect(Object.keys(r.summary.skipped)).toEqual(['"more" stub: comments not expanded by the collector (4)']);
   });
 });
 
@@ -118,8 +119,8 @@ describe('import: CSV and NDJSON', () => {
     expect(r.format).toBe('crowdtangle');
     expect(r.posts.map((p) => p.platformPostId)).toEqual(['200000000000001', '200000000000002', '200000000000005']);
     expect(r.posts[0]!.postedAt).toBe('2026-11-13T13:00:00.000Z');
-    expect(r.posts[1]!.text).toBe('Multi-line message:\nsecond line of it\n\nFake link text');
-    expect(r.summary.refusals.listed.map((x) => [x.line, x.reason.split(':')[0]])).toEqual([[5, 'malformed CSV record'], [6, 'invalid UTF-8 at byte offset 1034']]);
+    expect(r.posts[1]!.text).toBe('Multi-line message:\nsecond line of it\n\nFake link text\n\nhttps://example.invalid/fake'); // the shared link is shown
+    expect(r.summary.refusals.listed.map((x) => [x.line, x.reason.split(':')[0]])).toEqual([[5, 'malformed CSV record'], [6, 'invalid UTF-8 at byte offset 1034 (a file saved as Windows-1252 or "ANSI" takes --encoding windows-1252)']]);
   });
 
   it('generic CSV with a column mapping; rows that do not show they were public are refused', async () => {
@@ -156,7 +157,9 @@ describe('import: CSV and NDJSON', () => {
 describe('import: JSON document streaming', () => {
   it('yields streamed elements one by one and a single root record whole', async () => {
     const events = [];
-    for await (const e of readJsonDocument(Readable.from([Buffer.from('{"name":"n","messages":[{"id":1},2,[3]],"tail":{"a":1}}')]), ['messages'])) events.push(e);
+    for await (const e of readJsonDocument(Readable.from([Buffer.from('{"name":"n","messages":[{"id":1},2,[3]],"tail":{"a":1}}')]), ['messages'])) {
+      if (!e.begin) events.push({ path: e.path, ...(e.index === undefined ? {} : { index: e.index }), value: e.value });
+    }
     expect(events).toEqual([
       { path: 'name', value: 'n' },
       { path: 'messages', index: 0, value: { id: 1 } },
@@ -166,7 +169,7 @@ describe('import: JSON document streaming', () => {
     ]);
     const single = [];
     for await (const e of readJsonDocument(Readable.from([Buffer.from('{"kind":"t3","data":{"id":"x"}}')]), ['', 'data.children'])) single.push(e);
-    expect(single.at(-1)).toEqual({ path: '', value: { kind: 't3', data: { id: 'x' } } });
+    expect(single.at(-1)).toEqual({ path: '', at: '', document: 1, value: { kind: 't3', data: { id: 'x' } } });
   });
 
   it('stops at a syntax error in a JSON document, keeping what came before', async () => {

@@ -12,6 +12,8 @@ export interface CsvEvent {
   header?: string[];
   row?: Record<string, string>;
   error?: string;
+  /** A line that is not a record: the header again, where files were joined together. */
+  skip?: string;
 }
 
 /** Longest CSV record (in characters); a quoted field still open after this many is refused. */
@@ -152,7 +154,8 @@ export async function* readCsv(input: Readable, delimiter = ','): AsyncGenerator
       yield malformed(open, `the quote opened on line ${open.quoteLine} is never closed`);
       continue;
     }
-    if (l.line === 1 && l.text.startsWith('\uFEFF')) l = { ...l, text: l.text.slice(1) };
+    // Each file's byte order mark, also where files were joined together (`cat a.csv b.csv`).
+    if (!rec && l.text.startsWith('\uFEFF')) l = { ...l, text: l.text.slice(1) };
     if (!rec && !l.text.trim()) continue;
     rec ??= new CsvRecord(delimiter);
     const step = rec.add(l);
@@ -168,13 +171,30 @@ export async function* readCsv(input: Readable, delimiter = ','): AsyncGenerator
       yield { line: done.startLine, header };
       continue;
     }
-    if (step.fields.length !== header.length) {
+    const fields = fitToHeader(step.fields, header);
+    if (!fields) {
       yield malformed(done, `${step.fields.length} field(s) where the header has ${header.length}`);
+      continue;
+    }
+    if (fields.every((f, i) => f.trim() === header![i]!.trim())) {
+      yield { line: done.startLine, skip: 'header row repeated (files joined together)' };
       continue;
     }
     let bad = -1;
     for (const dl of done.lines) if (bad < 0) bad = guard.badLines.get(dl.line) ?? -1;
     if (bad >= 0) yield { line: done.startLine, error: `invalid UTF-8 at byte offset ${bad}` };
-    else yield { line: done.startLine, row: Object.fromEntries(header.map((h, i) => [h, step.fields[i]!])) };
+    else yield { line: done.startLine, row: Object.fromEntries(header.map((h, i) => [h, fields[i]!])) };
   }
+}
+
+/**
+ * The fields of a record lined up with the header, or null when they do not fit. Empty fields past
+ * the header's last named column (trailing delimiters a spreadsheet adds or drops) are not data.
+ */
+function fitToHeader(fields: string[], header: readonly string[]): string[] | null {
+  if (fields.length === header.length) return fields;
+  let named = header.length;
+  while (named > 0 && header[named - 1]!.trim() === '') named--;
+  if (fields.length < named || fields.slice(named).some((f) => f.trim() !== '')) return null;
+  return header.map((_, i) => fields[i] ?? '');
 }

@@ -9,6 +9,7 @@ import { DomainError } from '../../common/errors';
 import { openExport } from './read-export';
 import { parseMapping } from './domain/tabular';
 import { FORMATS, type FormatName } from './domain/types';
+import { TEXT_ENCODINGS, type TextEncodingName } from './encodings';
 
 const PROVENANCE_KEYS = ['sourcePlatform', 'collectionMethod', 'legalBasis', 'collectedBy', 'collectedAt', 'caseReference', 'toolVersion'] as const;
 
@@ -42,7 +43,14 @@ export async function parseExportBody(body: Buffer, query: Record<string, unknow
   } catch (e) {
     throw new DomainError('INGEST.BAD_MAPPING', 'invalid', (e as Error).message);
   }
-  const opts = { format, mapping, ...Object.fromEntries((['channel', 'account', 'platform', 'delimiter'] as const).flatMap((k) => (one(query[k]) ? [[k, one(query[k])]] : []))) };
+  const encoding = one(query.encoding)?.toLowerCase();
+  if (encoding !== undefined && !(TEXT_ENCODINGS as readonly string[]).includes(encoding)) {
+    throw new DomainError('INGEST.BAD_ENCODING', 'invalid', `encoding must be one of ${TEXT_ENCODINGS.join(', ')}`, { encoding });
+  }
+  const opts = {
+    format, mapping, ...(encoding ? { encoding: encoding as TextEncodingName } : {}),
+    ...Object.fromEntries((['channel', 'account', 'platform', 'delimiter'] as const).flatMap((k) => (one(query[k]) ? [[k, one(query[k])]] : []))),
+  };
   const posts: unknown[] = [];
   const lines: number[] = [];
   let detected: string = format;

@@ -17,14 +17,15 @@ export function detectFormat(head: string): ConcreteFormat | null {
   const s = head.replace(/^\uFEFF/, '').trimStart();
   if (s.startsWith('window.YTD.')) return 'x';
   if (s.startsWith('{') || s.startsWith('[')) {
-    if (has(s, /"(text_entities|date_unixtime)"\s*:/, /"type"\s*:\s*"(public|private)_(channel|supergroup)"/)) return 'telegram';
+    // A whole-account export starts with `about`, `personal_information` and contacts, maybe 64 KiB of them, before its chats.
+    if (has(s, /"(text_entities|date_unixtime)"\s*:/, /"type"\s*:\s*"(public|private)_(channel|supergroup)"/, /^\{\s*"about"\s*:[^\n]*\s*"personal_information"\s*:/)) return 'telegram';
     if (has(s, /"kind"\s*:\s*"(Listing|t1|t3)"/)) return 'reddit';
     if (has(s, /"spoiler_text"\s*:/, /activitystreams/, /"type"\s*:\s*"Note"/)) return 'mastodon';
     if (has(s, /"(author_id|id_str|edit_history_tweet_ids|note_tweet|full_text|screen_name)"\s*:/, /"includes"\s*:\s*\{/)) return 'x';
     return 'ndjson';
   }
   const header = s.split(/\r?\n/, 1)[0] ?? '';
-  if (!header.includes(',') && !header.includes('\t') && !header.includes(';')) return null;
+  if (![',', '\t', ';', '|'].some((d) => header.includes(d))) return null;
   if (has(header, /Page Name|Post Created|User Name|post_owner|creation_time|Total Interactions/)) return 'crowdtangle';
   return 'csv';
 }

@@ -27,8 +27,9 @@ export function mapMastodonValue(value: unknown): MapResult[] {
   if (!isObject(value)) return [refused('not a Mastodon status (expected an object)')];
   if (Array.isArray(value.orderedItems)) return value.orderedItems.flatMap(mapMastodonValue);
   if (value.type === 'Create' && isObject(value.object)) return [mapNote(value.object, value)];
+  if (value.type === 'Create') return [{ kind: 'skipped', reason: 'activity names its object by address only (the post is not in the export)', ...(str(value.id) ? { id: str(value.id)! } : {}) }];
   if (value.type === 'Announce') return [{ kind: 'skipped', reason: 'boost (Announce) of another post', ...(str(value.id) ? { id: str(value.id)! } : {}) }];
-  if (value.type === 'Note') return [mapNote(value, value)];
+  if (value.type === 'Note' || value.type === 'Question' || value.type === 'Article' || value.type === 'Page') return [mapNote(value, value)];
   return [mapStatus(value)];
 }
 
@@ -60,16 +61,27 @@ function mapNote(note: JsonObject, raw: JsonObject): MapResult {
   if (!audience.some((a) => typeof a === 'string' && AS_PUBLIC.includes(a))) return refused('Note is not addressed to the public collection (followers-only or direct)', id);
   const handle = str(note.attributedTo);
   if (!handle) return refused('Note has no attributedTo', id);
-  const text = joinWarning(str(note.summary), htmlToText(str(note.content) ?? ''), note);
+  const text = joinWarning(str(note.summary), htmlToText(str(note.content) ?? firstValue(note.contentMap) ?? ''), note);
   const date = postedAtOf(note.published);
   if (date.invalid !== undefined) return refused(date.invalid, id);
   const postedAt = date.postedAt;
   return post({ platform: 'mastodon', platformPostId: id, url: str(note.url) ?? id, authorHandle: handle, text, ...(postedAt ? { postedAt } : {}), visibility: 'public', raw });
 }
 
+function firstValue(map: unknown): string | undefined {
+  return isObject(map) ? Object.values(map).map(str).find((v) => v !== undefined) : undefined;
+}
+
+/** Poll options: a status's `poll.options[].title`, a Question's `oneOf`/`anyOf[].name`. */
+function pollOptions(st: JsonObject): string[] {
+  const options = isObject(st.poll) && Array.isArray(st.poll.options) ? st.poll.options : [st.oneOf, st.anyOf].flatMap((x) => (Array.isArray(x) ? x : []));
+  return options.map((o) => (isObject(o) ? str(o.title) ?? str(o.name) : undefined)).filter((o): o is string => !!o);
+}
+
 function joinWarning(warning: string | undefined, body: string, st: JsonObject): string {
+  const poll = pollOptions(st);
   const media = (Array.isArray(st.media_attachments) ? st.media_attachments : Array.isArray(st.attachment) ? st.attachment : [])
     .map((m) => (isObject(m) ? str(m.description) ?? str(m.name) : undefined))
     .filter((d): d is string => !!d);
-  return [warning ? `[CW] ${warning}` : '', body, media.length ? `[media] ${media.join(' | ')}` : ''].filter(Boolean).join('\n\n');
+  return [warning ? `[CW] ${warning}` : '', body, poll.length ? `[poll] ${poll.join(' | ')}` : '', media.length ? `[media] ${media.join(' | ')}` : ''].filter(Boolean).join('\n\n');
 }

@@ -1,13 +1,16 @@
 /**
  * Reddit listing JSON: `{kind: "Listing", data: {children: [{kind: "t3"|"t1"|"more", data}]}}`, an
  * array of listings (a post with its comments), or bare things. Comment `replies` are walked. Posts
- * and comments of subreddits that are not public (`private`, `employees_only`, `gold_restricted`,
- * user profiles without a type) are refused; `[removed]` and `[deleted]` content is skipped.
+ * and comments of subreddits that are not public (`private`, `employees_only`, `gold_restricted`, no
+ * type) are refused; user profiles (`user`) are public. Reddit escapes `&`, `<` and `>` in titles
+ * and bodies: they are decoded. A post whose body was removed still shows its title, and a post
+ * of a deleted account still shows its text: both are kept (author `[deleted]`); content that is
+ * all `[removed]` or `[deleted]` is skipped.
  */
 import { postedAtOf } from './dates';
-import { isObject, post, refused, str, type JsonObject, type MapResult } from './types';
+import { decodeTextEntities, isObject, post, refused, str, type JsonObject, type MapResult } from './types';
 
-const PUBLIC_SUBREDDIT_TYPES = ['public', 'restricted', 'archived'];
+const PUBLIC_SUBREDDIT_TYPES = ['public', 'restricted', 'archived', 'user'];
 const GONE = ['[removed]', '[deleted]'];
 
 export function mapRedditValue(value: unknown): MapResult[] {
@@ -34,11 +37,14 @@ function mapThing(kind: 't3' | 't1', d: JsonObject, raw: JsonObject): MapResult 
   if (!name) return refused(`${kind} has no name or id`);
   const type = str(d.subreddit_type);
   if (!type || !PUBLIC_SUBREDDIT_TYPES.includes(type)) return refused(type ? `subreddit type "${type}" is not public` : 'no subreddit_type: cannot show the subreddit is public', name);
-  const author = str(d.author);
-  const body = kind === 't3' ? [str(d.title), str(d.selftext)].filter((x) => x).join('\n\n') : (str(d.body) ?? '');
-  if (!author || GONE.includes(author) || GONE.includes(str(kind === 't3' ? d.selftext : d.body) ?? '')) {
-    return { kind: 'skipped', reason: `${kind === 't3' ? 'post' : 'comment'} removed or deleted`, id: name };
-  }
+  const shown = (v: unknown) => {
+    const t = str(v)?.trim();
+    return t && !GONE.includes(t) ? decodeTextEntities(t) : undefined;
+  };
+  const body = (kind === 't3' ? [shown(d.title), shown(d.selftext)] : [shown(d.body)]).filter((x) => x).join('\n\n');
+  if (!body) return { kind: 'skipped', reason: `${kind === 't3' ? 'post' : 'comment'} removed or deleted`, id: name };
+  // The account was deleted but its words are still shown.
+  const author = str(d.author) || '[deleted]';
   const permalink = str(d.permalink);
   const url = permalink ? `https://www.reddit.com${permalink}` : kind === 't3' ? str(d.url) : undefined;
   if (!url) return refused('no permalink', name);

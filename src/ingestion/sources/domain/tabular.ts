@@ -86,9 +86,32 @@ export function mapGenericRow(row: unknown, opts: MapOptions): MapResult {
   });
 }
 
+/**
+ * The field delimiter of a CSV file from its head: whichever of `,` `;` tab `|` its first line uses
+ * most outside quotes (`,` on a tie). Spreadsheets re-save CSV with `;` in many European locales,
+ * and Excel's "Unicode text" uses tabs.
+ */
+export function sniffDelimiter(head: string): string {
+  const line = head.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
+  const counts = new Map<string, number>([[',', 0], [';', 0], ['\t', 0], ['|', 0]]);
+  let quoted = false;
+  for (const c of line) {
+    if (c === '"') quoted = !quoted;
+    else if (!quoted && counts.has(c)) counts.set(c, counts.get(c)! + 1);
+  }
+  let best = ',';
+  for (const [d, n] of counts) if (n > counts.get(best)!) best = d;
+  return best;
+}
+
+/** A column name compared without case, spaces, dots or underscores: `Post Created` = `post_created`. */
+const norm = (name: string) => name.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+
 const first = (row: JsonObject, names: string[]): string | undefined => {
+  const keys = new Map(Object.keys(row).map((k) => [norm(k), k]));
   for (const n of names) {
-    const v = str(row[n]);
+    const key = keys.get(norm(n));
+    const v = key === undefined ? undefined : str(row[key]);
     if (v !== undefined && v.trim() !== '') return v.trim();
   }
   return undefined;
@@ -108,7 +131,10 @@ export function mapCrowdTangleRow(row: unknown): MapResult {
   const platform = /instagram\.com/i.test(url ?? '') || first(row, ['platform', 'Platform'])?.toLowerCase() === 'instagram' ? 'instagram' : 'facebook';
   const author = first(row, ['User Name', 'Handle', 'post_owner.username', 'post_owner.name', 'Page Name', 'Account', 'Group Name', 'post_owner.id']);
   if (!author) return refused('no author column (User Name, Page Name, post_owner.username)', id);
-  const text = [first(row, ['Message', 'Description', 'text', 'Image Text']), first(row, ['Link Text'])].filter(Boolean).join('\n\n');
+  const body = [first(row, ['Message', 'Description', 'text', 'Image Text']), first(row, ['Link Text', 'link_attachment.name'])].filter(Boolean).join('\n\n');
+  // The shared link (often a wa.me or t.me address) is part of what the post shows.
+  const link = first(row, ['Link', 'Final Link', 'link_attachment.link']);
+  const text = link && link !== url && !body.includes(link) ? [body, link].filter(Boolean).join('\n\n') : body;
   const date = postedAtOf(first(row, ['Post Created', 'creation_time', 'Created', 'post_created']));
   if (date.invalid !== undefined) return refused(date.invalid, id);
   const postedAt = date.postedAt;

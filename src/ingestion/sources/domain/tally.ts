@@ -29,8 +29,12 @@ export interface FileSummary {
   skipped: number;
   outsideWindow: number;
   undated: number;
-  /** Telegram: holes in the message id sequence (service messages count as present). */
+  /** Text encoding the file was read in. */
+  encoding?: string;
+  /** Telegram: holes in the message id sequence (service messages count as present), when the file holds one chat. */
   gaps: GapReport | null;
+  /** Telegram account export: the holes of each public chat, by chat id, when the file holds several. */
+  gapsByChat?: Record<string, GapReport>;
   /** Set when reading stopped early (a JSON syntax error, invalid UTF-8 in a JSON document, an unreadable file). */
   error: string | null;
 }
@@ -53,7 +57,7 @@ export interface ImportSummary {
   };
   refusals: { byReason: Record<string, number>; listed: Refusal[]; truncated: boolean };
   skipped: Record<string, number>;
-  window: (Window & { strict: boolean; examples: { file: string; id: string; postedAt: string; line?: number; index?: number }[] }) | null;
+  window: (Window & { strict: boolean; examples: { file: string; id: string; postedAt: string; line?: number; index?: number; path?: string; document?: number }[] }) | null;
   batches: { batchId: string; received: number; accepted: number; duplicate: number; rejected: number }[];
 }
 
@@ -68,7 +72,8 @@ export class ImportTally {
   private readonly seen = new SeenSet();
   private readonly files: FileSummary[] = [];
   private file: FileSummary | null = null;
-  private seq: SequenceTracker | null = null;
+  /** Telegram id sequences of the current file, one per chat. */
+  private seq: Map<string, SequenceTracker> | null = null;
   private readonly refusals: ImportSummary['refusals'] = { byReason: {}, listed: [], truncated: false };
   private readonly skipped: Record<string, number> = {};
   private readonly windowExamples: NonNullable<ImportSummary['window']>['examples'] = [];
@@ -79,10 +84,17 @@ export class ImportTally {
 
   constructor(private readonly opts: TallyOptions) {}
 
-  startFile(file: string, format: ConcreteFormat | null, layout: string | null): void {
-    this.file = { file, format, layout, bytes: 0, sha256: null, records: 0, posts: 0, duplicates: 0, refused: 0, skipped: 0, outsideWindow: 0, undated: 0, gaps: null, error: null };
+  startFile(file: string, format: ConcreteFormat | null, layout: string | null, encoding?: string): void {
+    this.file = { file, format, layout, ...(encoding && encoding !== 'utf-8' ? { encoding } : {}), bytes: 0, sha256: null, records: 0, posts: 0, duplicates: 0, refused: 0, skipped: 0, outsideWindow: 0, undated: 0, gaps: null, error: null };
     this.files.push(this.file);
-    this.seq = format === 'telegram' ? new SequenceTracker() : null;
+    this.seq = format === 'telegram' ? new Map() : null;
+  }
+
+  private addSeq(id: number, group = ''): void {
+    if (!this.seq) return;
+    let t = this.seq.get(group);
+    if (!t) this.seq.set(group, (t = new SequenceTracker()));
+    t.add(id);
   }
 
   /** Checks one mapped record. @returns the post to send, or null when it was refused, skipped or a duplicate */
@@ -91,12 +103,12 @@ export class ImportTally {
     f.records++;
     if (result.kind === 'refused') return this.refuse(loc, result.reason, result.id);
     if (result.kind === 'skipped') {
-      if (result.seqId !== undefined) this.seq?.add(result.seqId);
+      if (result.seqId !== undefined) this.addSeq(result.seqId, result.seqGroup);
       f.skipped++;
       this.count(this.skipped, result.reason);
       return null;
     }
-    if (result.seqId !== undefined) this.seq?.add(result.seqId);
+    if (result.seqId !== undefined) this.addSeq(result.seqId, result.seqGroup);
     const check = PostSchema.safeParse(result.post);
     if (!check.success) {
       // Every issue of the post, as the API reports them.
@@ -128,7 +140,9 @@ export class ImportTally {
     f.bytes = bytes;
     f.sha256 = sha256;
     f.error = error ?? null;
-    f.gaps = this.seq?.report() ?? null;
+    const reports = [...(this.seq ?? new Map<string, SequenceTracker>())].map(([chat, t]) => [chat, t.report()!] as const);
+    f.gaps = reports.length === 1 ? reports[0]![1] : null;
+    if (reports.length > 1) f.gapsByChat = Object.fromEntries(reports);
     this.seq = null;
   }
 
@@ -191,5 +205,6 @@ export class ImportTally {
 }
 
 function lineOrIndex(loc: Location): Location {
-  return loc.line !== undefined ? { line: loc.line } : { ...(loc.path !== undefined ? { path: loc.path } : {}), ...(loc.index !== undefined ? { index: loc.index } : {}) };
+  if (loc.line !== undefined) return { line: loc.line };
+  return { ...(loc.document !== undefined ? { document: loc.document } : {}), ...(loc.path !== undefined ? { path: loc.path } : {}), ...(loc.index !== undefined ? { index: loc.index } : {}) };
 }

@@ -12,8 +12,10 @@ export interface Location {
   line?: number;
   /** 0-based position of the element in its array, for JSON documents. */
   index?: number;
-  /** JSON path of the array the element came from, e.g. `messages` or `data.children`. */
+  /** JSON path of the array the element came from, e.g. `messages` or `chats.list[2].messages`. */
   path?: string;
+  /** 1-based JSON document of the file, when it holds several one after another (set from the second on). */
+  document?: number;
 }
 
 /** A post as the ingest API takes it (see `PostSchema`); `raw` is the source record, unaltered. */
@@ -30,10 +32,10 @@ export interface SourcePost {
 }
 
 export type MapResult =
-  | { kind: 'post'; post: SourcePost; /** Telegram message id, for the gap check. */ seqId?: number }
+  | { kind: 'post'; post: SourcePost; /** Telegram message id, for the gap check. */ seqId?: number; /** Chat the id sequence belongs to. */ seqGroup?: string }
   | { kind: 'refused'; reason: string; id?: string }
   /** Not a post at all (a service message, media without text); `seqId` still counts as present. */
-  | { kind: 'skipped'; reason: string; id?: string; seqId?: number };
+  | { kind: 'skipped'; reason: string; id?: string; seqId?: number; seqGroup?: string };
 
 /** Options a mapper may need that the file does not carry. */
 export interface MapOptions {
@@ -64,5 +66,21 @@ export function str(v: unknown): string | undefined {
   return undefined;
 }
 
-export const post = (p: SourcePost, seqId?: number): MapResult => (seqId === undefined ? { kind: 'post', post: p } : { kind: 'post', post: p, seqId });
+export const post = (p: SourcePost, seqId?: number, seqGroup?: string): MapResult =>
+  seqId === undefined ? { kind: 'post', post: p } : { kind: 'post', post: p, seqId, ...(seqGroup !== undefined ? { seqGroup } : {}) };
 export const refused = (reason: string, id?: string): MapResult => (id === undefined ? { kind: 'refused', reason } : { kind: 'refused', reason, id });
+
+/**
+ * Decodes the character references X and Reddit put in their plain text (`&amp;`, `&lt;`, `&gt;`,
+ * `&quot;`, `&#39;`, `&#x200B;`), in one pass so that `&amp;lt;` stays `&lt;`.
+ */
+export function decodeTextEntities(text: string): string {
+  return text.replace(/&(amp|lt|gt|quot|apos|#\d{1,7}|#x[\da-f]{1,6});/gi, (all, name: string) => {
+    const n = name.toLowerCase();
+    if (n[0] === '#') {
+      const cp = n[1] === 'x' ? parseInt(n.slice(2), 16) : parseInt(n.slice(1), 10);
+      return cp > 0 && cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff) ? String.fromCodePoint(cp) : all;
+    }
+    return ({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" } as Record<string, string>)[n] ?? all;
+  });
+}
