@@ -2,6 +2,7 @@
  * Shared shapes of the export importers: a source record mapped to an ingest post, or refused or
  * skipped with a reason. Plain TypeScript, used by the CLI, the ingest API and the tests.
  */
+import { decodeHTMLStrict } from 'entities';
 
 export const FORMATS = ['telegram', 'x', 'mastodon', 'reddit', 'crowdtangle', 'csv', 'ndjson', 'auto'] as const;
 export type FormatName = (typeof FORMATS)[number];
@@ -72,15 +73,9 @@ export const refused = (reason: string, id?: string): MapResult => (id === undef
 
 /**
  * Decodes the character references X and Reddit put in their plain text (`&amp;`, `&lt;`, `&gt;`,
- * `&quot;`, `&#39;`, `&#x200B;`), in one pass so that `&amp;lt;` stays `&lt;`.
+ * `&quot;`, `&#39;`, `&#x200B;`) with the HTML decoder of the `entities` library, in one pass so that `&amp;lt;`
+ * stays `&lt;`; a reference without its semicolon (`R&D`, `&lt3`) is text, not a reference.
  */
 export function decodeTextEntities(text: string): string {
-  return text.replace(/&(amp|lt|gt|quot|apos|#\d{1,7}|#x[\da-f]{1,6});/gi, (all, name: string) => {
-    const n = name.toLowerCase();
-    if (n[0] === '#') {
-      const cp = n[1] === 'x' ? parseInt(n.slice(2), 16) : parseInt(n.slice(1), 10);
-      return cp > 0 && cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff) ? String.fromCodePoint(cp) : all;
-    }
-    return ({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" } as Record<string, string>)[n] ?? all;
-  });
+  return text.includes('&') ? decodeHTMLStrict(text) : text;
 }
