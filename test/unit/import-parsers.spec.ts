@@ -120,7 +120,7 @@ describe('import: CSV and NDJSON', () => {
     expect(r.posts.map((p) => p.platformPostId)).toEqual(['200000000000001', '200000000000002', '200000000000005']);
     expect(r.posts[0]!.postedAt).toBe('2026-11-13T13:00:00.000Z');
     expect(r.posts[1]!.text).toBe('Multi-line message:\nsecond line of it\n\nFake link text\n\nhttps://example.invalid/fake'); // the shared link is shown
-    expect(r.summary.refusals.listed.map((x) => [x.line, x.reason.split(':')[0]])).toEqual([[5, 'malformed CSV record'], [6, 'invalid UTF-8 at byte offset 1034 (a file saved as Windows-1252 or "ANSI" takes --encoding windows-1252)']]);
+    expect(r.summary.refusals.listed.map((x) => [x.line, x.reason.split(':')[0]])).toEqual([[5, 'malformed CSV record'], [6, 'invalid UTF-8 at byte offset 1034 (a file saved as "ANSI" takes --encoding windows-1252, or windows-1256 for Arabic and Persian, windows-1254 for Turkish)']]);
   });
 
   it('generic CSV with a column mapping; rows that do not show they were public are refused', async () => {

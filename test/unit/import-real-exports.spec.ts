@@ -133,6 +133,19 @@ describe('CrowdTangle CSV re-saved by a spreadsheet', () => {
     if (encoding !== 'utf-8') expect(r.summary.files[0]!.encoding).toBe(encoding);
   });
 
+  it.each([
+    ['crowdtangle-1256.csv', 'windows-1256', ['رحلة بحرية إلى إيطاليا من زوارة، 3000 يورو', 'پرواز به استانبول با بليط رسمي، ويزاي گردشگري']], // Arabic and Persian "ANSI"
+    ['crowdtangle-1254.csv', 'windows-1254', ["Yunanistan'a geçiş bu gece, kişi başı 2000 euro", 'Çeşme - Sakız feribot saatleri']], // Turkish "ANSI"
+  ])('%s: a spreadsheet saved in the %s code page reads as its own script, not as Latin letters', async (file, encoding, starts) => {
+    const r = await run(file);
+    expect(r.encoding).toBe(encoding);
+    expect(r.posts.map((p) => p.text.slice(0, starts[r.posts.indexOf(p)]!.length))).toEqual(starts);
+    expect(r.summary.totals.refused).toBe(0);
+    // the same file read as Windows-1252 (what the Western guess alone gave) is Latin mojibake
+    const western = await run(file, { encoding: 'windows-1252' });
+    expect(western.posts[0]!.text.startsWith(starts[0]!)).toBe(false);
+  });
+
   it('files joined together: the second BOM and header are not rows; trailing empty columns are not a field-count error', async () => {
     const r = await run('crowdtangle-joined.csv');
     expect(r.posts.map((p) => p.platformPostId)).toEqual(['300000000000003', '300000000000001']);

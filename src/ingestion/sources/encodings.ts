@@ -1,9 +1,10 @@
 /**
  * Text encodings of export files: detection from the first bytes (UTF-16 with or without a byte order mark,
- * Windows-1252 re-saves of spreadsheets) and a streaming decoder to UTF-8.
+ * spreadsheets re-saved in a Windows code page: Western, Turkish or Arabic) and a streaming decoder to UTF-8.
  */
 import { isUtf8 } from 'node:buffer';
 import { Transform, type TransformCallback } from 'node:stream';
+import { analyse } from 'chardet';
 
 /** Index where an unfinished multi-byte sequence starts at the end of `buf`, or `buf.length`. */
 export function incompleteTail(buf: Buffer): number {
@@ -16,15 +17,23 @@ export function incompleteTail(buf: Buffer): number {
   return buf.length;
 }
 
-export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
-export const TEXT_ENCODINGS: readonly TextEncodingName[] = ['utf-8', 'utf-16le', 'utf-16be', 'windows-1252'];
+export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | 'windows-1254' | 'windows-1256';
+export const TEXT_ENCODINGS: readonly TextEncodingName[] = ['utf-8', 'utf-16le', 'utf-16be', 'windows-1252', 'windows-1254', 'windows-1256'];
+
+/**
+ * Single-byte code pages chardet may name, as the Windows code page a spreadsheet writes (each a superset of the ISO
+ * page for the letters in use): Turkish (ISO-8859-9 → windows-1254) and Arabic and Persian (windows-1256; ISO-8859-6
+ * files are rare and read alike for most letters). Any other name keeps Windows-1252.
+ */
+const CODE_PAGES: Readonly<Record<string, TextEncodingName>> = { 'ISO-8859-9': 'windows-1254', 'windows-1254': 'windows-1254', 'windows-1256': 'windows-1256', 'ISO-8859-6': 'windows-1256' };
 
 /**
  * The encoding of a file from its first bytes: a UTF-16 byte order mark (Excel's "Unicode text"),
- * UTF-16 without one (every other byte zero), or Windows-1252 when the head has no UTF-8
- * multi-byte character at all but bytes that read as Windows-1252 text: punctuation (€ ‘ ’ “ ” –)
- * or an accented letter next to a letter (a spreadsheet re-saved as "CSV" on Windows). Otherwise
- * UTF-8, whose bad lines are refused one by one.
+ * UTF-16 without one (every other byte zero), or, when the head has no UTF-8 multi-byte character
+ * at all: Windows-1256 (Arabic, Persian) or Windows-1254 (Turkish) when chardet ranks that page
+ * first, else Windows-1252 when some bytes read as Western text: punctuation (€ ‘ ’ “ ” –) or an
+ * accented letter next to a letter (a spreadsheet re-saved as "CSV" on Windows). Otherwise UTF-8,
+ * whose bad lines are refused one by one.
  */
 export function sniffEncoding(head: Buffer, headIsWholeFile: boolean): TextEncodingName {
   if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
@@ -41,6 +50,7 @@ export function sniffEncoding(head: Buffer, headIsWholeFile: boolean): TextEncod
   const body = headIsWholeFile ? head : head.subarray(0, incompleteTail(head));
   if (isUtf8(body)) return 'utf-8';
   let multiByte = 0;
+  let stray = 0; // bytes ≥ 0x80 that start no valid UTF-8 sequence
   let cp1252 = 0;
   const letter = (b: number | undefined) => b !== undefined && ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x7a);
   for (let i = 0; i < body.length; i++) {
@@ -52,12 +62,23 @@ export function sniffEncoding(head: Buffer, headIsWholeFile: boolean): TextEncod
     if (ok) {
       multiByte++;
       i += need;
-    } else if (b <= 0x9f || (b >= 0xc0 && (letter(body[i - 1]) || letter(body[i + 1])))) {
+      continue;
+    }
+    stray++;
+    if (b <= 0x9f || (b >= 0xc0 && (letter(body[i - 1]) || letter(body[i + 1])))) {
       // Windows-1252 punctuation (€ ‘ ’ “ ” – —), or an accented letter inside a word (café, Über).
       cp1252++;
     }
   }
-  return multiByte === 0 && cp1252 > 0 ? 'windows-1252' : 'utf-8';
+  // Mostly UTF-8 with a few bad bytes (their lines are refused): UTF-8. In a code page's text, letter pairs sometimes
+  // happen to form a valid UTF-8 sequence (Arabic ة then ، in Windows-1256), but far fewer than the bytes that do not.
+  if (multiByte > stray) return 'utf-8';
+  // Otherwise a Windows code page. Turkish or Arabic when chardet's statistics rank it first
+  // (an Arabic or Persian spreadsheet saved as "CSV" would otherwise turn into Latin letters, and its letters are
+  // rarely next to an ASCII letter); otherwise Western when some byte reads as Western text. chardet guesses poorly on
+  // a few bytes (it may rank a Baltic page first for "café"), so it only ever chooses among these pages.
+  const page = CODE_PAGES[analyse(body)[0]?.name ?? ''];
+  return page ?? (cp1252 > 0 ? 'windows-1252' : 'utf-8');
 }
 
 /** Decodes a byte stream from `encoding` to UTF-8 (its byte order mark dropped). */

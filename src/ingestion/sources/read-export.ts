@@ -101,7 +101,7 @@ function jsonAdapter(format: ConcreteFormat, opts: MapOptions): JsonAdapter {
 export function openExport(src: ExportSource, opts: ReadOptions): OpenedExport {
   const sniffed = sniffEncoding(src.head, src.headIsWholeFile);
   // JSON is UTF-8 (RFC 8259): only a CSV is guessed to be Windows-1252, and a JSON file's bad bytes are refused.
-  const encoding = opts.encoding ?? (sniffed === 'windows-1252' && /^\s*[[{w]/.test(src.head.toString('latin1', 0, 64)) ? 'utf-8' : sniffed);
+  const encoding = opts.encoding ?? (sniffed.startsWith('windows-') && /^\s*[[{w]/.test(src.head.toString('latin1', 0, 64)) ? 'utf-8' : sniffed);
   // Read anything but UTF-8 through a decoder, head included, so that every reader sees UTF-8.
   const source: ExportSource = encoding === 'utf-8' ? src : {
     head: Buffer.from(new TextDecoder(encoding).decode(src.head), 'utf8'),
@@ -126,7 +126,7 @@ export function openExport(src: ExportSource, opts: ReadOptions): OpenedExport {
     throw new Error(tabular ? `the CSV delimiter must be one character other than a quote or a line break; got ${JSON.stringify(opts.delimiter)}` : `a delimiter applies to CSV formats only; this file is ${detected}`);
   }
   const layout: Layout = tabular ? 'csv' : jsonLayout(headText, source.headIsWholeFile);
-  const hint = encoding === 'utf-8' ? ' (a file saved as Windows-1252 or "ANSI" takes --encoding windows-1252)' : '';
+  const hint = encoding === 'utf-8' ? ' (a file saved as "ANSI" takes --encoding windows-1252, or windows-1256 for Arabic and Persian, windows-1254 for Turkish)' : '';
   const items = tabular ? csvItems(source, detected, opts, hint) : layout === 'lines' ? lineItems(source, jsonAdapter(detected, opts), hint) : documentItems(source, jsonAdapter(detected, opts));
   return { format: detected, layout, encoding, items };
 }
