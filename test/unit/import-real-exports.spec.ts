@@ -182,6 +182,9 @@ describe('CrowdTangle CSV re-saved by a spreadsheet', () => {
     expect(sniffEncoding(Buffer.from('id,text\n1,café \xff\n', 'latin1').subarray(0), true)).toBe('windows-1252');
     expect(sniffEncoding(Buffer.concat([Buffer.from('id,text\n1,café\n'), Buffer.from([0xff])]), true)).toBe('utf-8'); // real UTF-8 with one bad byte
     expect(sniffEncoding(Buffer.from('id,text\n1,bad \xff byte\n', 'latin1'), true)).toBe('utf-8'); // nothing that reads as Windows-1252 text
+    // a few Turkish lines: chardet ranks the Western page first, but ş ı İ (Western þ ý Ý) mark the Turkish page
+    const turkish = Buffer.from(new Uint8Array([...Buffer.from('id,text\n1,'), 0xdd, ...Buffer.from("talya'ya gec"), 0xfe, ...Buffer.from(', var'), 0xfd, ...Buffer.from('nca ')]));
+    expect(sniffEncoding(turkish, true)).toBe('windows-1254');
   });
 });
 

@@ -78,7 +78,23 @@ export function sniffEncoding(head: Buffer, headIsWholeFile: boolean): TextEncod
   // rarely next to an ASCII letter); otherwise Western when some byte reads as Western text. chardet guesses poorly on
   // a few bytes (it may rank a Baltic page first for "café"), so it only ever chooses among these pages.
   const page = CODE_PAGES[analyse(body)[0]?.name ?? ''];
-  return page ?? (cp1252 > 0 ? 'windows-1252' : 'utf-8');
+  if (page !== undefined) return page;
+  if (cp1252 === 0) return 'utf-8';
+  // Ş ş Ğ ğ İ ı, Turkish letters with no place in Windows-1252, take the bytes of Icelandic Þ þ Ð ð Ý ý there, letters
+  // that none of the route languages writes: their bytes next to a letter mark a Turkish page even where chardet's
+  // statistics, on a head with few of them, rank the Western page first.
+  return turkishLetters(body) > 0 ? 'windows-1254' : 'windows-1252';
+}
+
+/** Bytes 0xD0 0xDD 0xDE 0xF0 0xFD 0xFE (Windows-1254: Ğ İ Ş ğ ı ş) with an ASCII letter before or after them. */
+function turkishLetters(body: Buffer): number {
+  let n = 0;
+  const letter = (b: number | undefined) => b !== undefined && (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7a;
+  for (let i = 0; i < body.length; i++) {
+    const b = body[i]!;
+    if ((b === 0xd0 || b === 0xdd || b === 0xde || b === 0xf0 || b === 0xfd || b === 0xfe) && (letter(body[i - 1]) || letter(body[i + 1]))) n++;
+  }
+  return n;
 }
 
 /** Decodes a byte stream from `encoding` to UTF-8 (its byte order mark dropped). */
