@@ -81,6 +81,18 @@ function fill(words: string[], first: string, rest: string, width = WIDTH): stri
   return lines;
 }
 
+/**
+ * What a command accepts, read from its usage line (the one place its interface is written): the options named there
+ * (`--out`, `--json`, ...) plus --help, and whether it takes arguments (a `<...>` that is not an option's value).
+ */
+function accepted(usage: string): { options: ReadonlySet<string>; positionals: boolean } {
+  const options = new Set(['help']);
+  for (const m of usage.matchAll(/--([a-z][a-z0-9-]*)/g)) options.add(m[1] as string);
+  const words = usageWords(usage).slice(1);
+  const positionals = words.some((w, i) => /^\[?</.test(w) && !(words[i - 1] ?? '').startsWith('--'));
+  return { options, positionals };
+}
+
 function commandHelp(c: { usage: string; help: string }, indent = '  '): string[] {
   return [...fill(usageWords(c.usage), indent, `${indent}  `), ...fill(c.help.split(' '), `${indent}    `, `${indent}    `)];
 }
@@ -110,12 +122,19 @@ async function main(argv: string[]): Promise<number> {
     console.error(`unknown command "${name}"\n\n${help()}`);
     return 2;
   }
-  const { values, positionals } = parseArgs({
+  const { values, positionals, tokens } = parseArgs({
     args: rest,
     allowPositionals: true,
     strict: true,
+    tokens: true,
     options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, name: { type: 'string' }, role: { type: 'string' }, unit: { type: 'string' }, out: { type: 'string' }, dataset: { type: 'string' }, 'public-key': { type: 'string' }, checkpoints: { type: 'string' }, now: { type: 'string' }, recipient: { type: 'string' }, ...IMPORT_OPTIONS, ...evaluation.EVALUATION_OPTIONS, ...REPORT_OPTIONS },
   });
+  // An option of another command, or an argument to a command that takes none, is a usage error too: read as given but
+  // ignored, `rules:check --rules candidate/` would report the shipped rules as checked.
+  const takes = accepted(command.usage);
+  const foreign = tokens.find((t) => t.kind === 'option' && !takes.options.has(t.name));
+  if (foreign?.kind === 'option') throw new CliError(`${name} takes no option ${foreign.rawName}\nusage: smugwatch ${command.usage}`, 2);
+  if (!takes.positionals && positionals.length > 0) throw new CliError(`${name} takes no argument, got "${positionals[0]}"\nusage: smugwatch ${command.usage}`, 2);
   // The import command's API key may come from the environment (read here, in the entrypoint).
   if (name === 'import' && values.key === undefined && process.env.SMUGWATCH_API_KEY) values.key = process.env.SMUGWATCH_API_KEY;
   if (values.help) {
