@@ -215,7 +215,10 @@ function countLines(path: string): number | null {
 export async function classify(o: Opts): Promise<void> {
   const file = o.args[0];
   if (!file || o.args.length > 1) throw new CliError(`usage: classify <file|-> [--out <file>]${o.args.length > 1 ? ' (one input file)' : ''}`, 2);
-  if (file !== '-' && !statSafe(file)) throw new CliError(`${file}: no such file`, 2);
+  if (file !== '-') {
+    const kind = fileKind(file);
+    if (kind !== 'file') throw new CliError(`${file}: ${kind === 'folder' ? 'is a folder, not a file of posts' : 'no such file'}`, 2);
+  }
   let badCount = 0;
   let bar: SingleBar | null = null;
   const bad = (where: string, reason: string): void => {
@@ -241,7 +244,8 @@ export async function classify(o: Opts): Promise<void> {
   const posts = accepted(readPosts(file, bad));
   const firstPost = await posts.next();
   if (firstPost.done && badCount === 0) throw new CliError(`no posts in ${file}`, 2);
-  const outPath = typeof o.values.out === 'string' ? o.values.out : null;
+  // `--out -` is standard output, as `-` is standard input
+  const outPath = typeof o.values.out === 'string' && o.values.out !== '-' ? o.values.out : null;
   const out = outPath ? OutputFile.open(outPath, '--out', file === '-' ? [] : [file]) : OutputFile.stdout(); // an unwritable --out fails before any work
   const { detector, rulesetVersion, modelVersion } = loadDetector();
   const total = process.stderr.isTTY ? countLines(file) : null;
@@ -293,10 +297,11 @@ export async function classifyInChunks<P extends { text: string }>(
   await flush();
 }
 
-function statSafe(path: string): boolean {
+function fileKind(path: string): 'file' | 'folder' | 'none' {
   try {
-    return statSync(path).isFile();
+    const st = statSync(path);
+    return st.isDirectory() ? 'folder' : 'file';
   } catch {
-    return false;
+    return 'none';
   }
 }

@@ -153,7 +153,9 @@ export async function importCommand(o: Opts): Promise<void> {
   const format = (str(o, 'format') ?? 'auto') as FormatName;
   if (!(FORMATS as readonly string[]).includes(format)) throw new CliError(`unknown --format "${format}": use one of ${FORMATS.join(', ')}\nusage: ${IMPORT_USAGE}`, 2);
   for (const f of files) {
-    try { statSync(f); } catch { throw new CliError(`cannot read ${f}`, 2); }
+    let folder = false;
+    try { folder = statSync(f).isDirectory(); } catch { throw new CliError(`cannot read ${f}: no such file`, 2); }
+    if (folder) throw new CliError(`cannot read ${f}: it is a folder (name the export files in it)`, 2);
   }
   const dryRun = Boolean(o.values['dry-run']);
   // The dry run checks the provenance exactly as the real run (and the API) will.

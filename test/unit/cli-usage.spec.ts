@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { auditExport, auditKeygen, auditVerifyExport } from '../../src/cli/audit-commands';
@@ -47,6 +47,8 @@ describe('CLI usage', () => {
     ['a second input file', ['classify', posts, posts], /^error: usage: classify .*\(one input file\)/],
     ['an option of another command (rules:check --rules would check the shipped rules)', ['rules:check', '--rules', dir], /^error: rules:check takes no option --rules/],
     ['an argument to a command that takes none', ['rules:check', dir], /^error: rules:check takes no argument/],
+    ['a folder given to classify', ['classify', dir], /^error: .*: is a folder, not a file of posts/],
+    ['a folder given to import', ['import', dir, '--format', 'ndjson', '--dry-run'], /^error: cannot read .*: it is a folder/],
     ['evaluate options given to classify', ['classify', posts, '--fail-under', 'f1=0.9'], /^error: classify takes no option --fail-under/],
     ['an unreadable public key file', ['evidence:verify', posts, '--public-key', join(dir, 'none.pem')], /^error: --public-key: cannot read the public key/],
     ['--map with a format that has no columns', ['import', posts, '--format', 'telegram', '--source', 'telegram', '--legal-basis', 'Order 1', '--collected-by', 'officer-1', '--map', 'id=a,text=b', '--dry-run'], /^error: --map applies to the csv and ndjson formats only, not --format telegram/],
@@ -110,6 +112,13 @@ describe('classify refuses what evaluate refuses', () => {
     expect(r.status).toBe(2);
     expectOneLine(r.stderr, /^error: --out .*keep\.ndjson: is the input file/);
     expect(readFileSync(f, 'utf8')).toBe(content);
+  }, 60_000);
+
+  it('--out - is standard output (no file named "-" is written)', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'classify', '-', '--out', '-'], { cwd: dir, input: '{"id":"s1","text":"Boat to Italy tonight"}\n', encoding: 'utf8', timeout: 60_000, env: { ...process.env, LOG_LEVEL: 'silent' } });
+    expect(r.status).toBe(0);
+    expect((JSON.parse(r.stdout) as { id: string }).id).toBe('s1');
+    expect(existsSync(join(dir, '-'))).toBe(false);
   }, 60_000);
 
   it('stops quietly with exit 0 when its reader closes standard output (classify | head -1)', () => {
