@@ -115,10 +115,10 @@ describe('classify refuses what evaluate refuses', () => {
   }, 60_000);
 
   it('--out - is standard output (no file named "-" is written)', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'classify', '-', '--out', '-'], { cwd: dir, input: '{"id":"s1","text":"Boat to Italy tonight"}\n', encoding: 'utf8', timeout: 60_000, env: { ...process.env, LOG_LEVEL: 'silent' } });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'classify', '-', '--out', '-'], { cwd: ROOT, input: '{"id":"s1","text":"Boat to Italy tonight"}\n', encoding: 'utf8', timeout: 60_000, env: { ...process.env, LOG_LEVEL: 'silent' } });
     expect(r.status).toBe(0);
     expect((JSON.parse(r.stdout) as { id: string }).id).toBe('s1');
-    expect(existsSync(join(dir, '-'))).toBe(false);
+    expect(existsSync(join(ROOT, '-'))).toBe(false);
   }, 60_000);
 
   it('stops quietly with exit 0 when its reader closes standard output (classify | head -1)', () => {
