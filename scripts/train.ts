@@ -59,7 +59,7 @@ export function readLabelled(dir: string): Array<{ id: string; text: string; lab
 
 function featuresOf(text: string): string[] {
   const n = normalise(text);
-  return extractFeatures(tokenise(n.text), extractEntities(n, identifyLanguage(text).code));
+  return extractFeatures(tokenise(n.text), extractEntities(n, identifyLanguage(text).code), n.text);
 }
 
 /** Fits natural's BayesClassifier and returns it as bias + weights over `vocab`. */

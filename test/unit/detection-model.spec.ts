@@ -18,6 +18,16 @@ describe('model', () => {
     expect(f).toEqual(expect.arrayContaining(['w:boza', 'c:^bo', 'c:za$', 'd:4', 'e:phone']));
   });
 
+  it('takes no token features from contact names (handles, link paths): the contact counts as an entity', () => {
+    const n = normalise('Looking for my brother, write to @fake_ahmed or t.me/fake.family, 1.500/person');
+    const messenger = { start: 0, end: 1, text: 'x', service: 'telegram', handle: 'fake_ahmed' };
+    const f = extractFeatures(tokenise(n.text), { phones: [], messengers: [messenger], prices: [] }, n.text);
+    expect(f).toEqual(expect.arrayContaining(['w:brother', 'w:write', 'w:person', 'd:1', 'd:3', 'e:messenger']));
+    expect(f.filter((x) => /fake|ahmed|family|ke_/u.test(x))).toEqual([]);
+    // without the text (the older call), every token counts
+    expect(extractFeatures(tokenise(n.text), { phones: [], messengers: [messenger], prices: [] })).toContain('w:fake_ahmed');
+  });
+
   it('scores features as a calibrated linear model, with its version and top features', () => {
     const m = parseModel(bytes(tiny));
     expect(m.version).toMatch(/^[0-9a-f]{64}$/u);

@@ -214,8 +214,8 @@ describe('scoreTokens', () => {
     normalised.forEach((n, i) => {
       const tokens = tokenise(n.text);
       const entities = extractEntities(n, 'und');
-      const expected = scoreModel(model, extractFeatures(tokens, entities));
-      expect([texts[i], scoreTokens(compiled, tokens, entities)]).toEqual([texts[i], expected]);
+      const expected = scoreModel(model, extractFeatures(tokens, entities, n.text));
+      expect([texts[i], scoreTokens(compiled, tokens, entities, undefined, n.text)]).toEqual([texts[i], expected]);
     });
   });
 });

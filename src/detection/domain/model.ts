@@ -1,5 +1,6 @@
 import { BoundedCache } from './bounded-cache';
 import type { Token } from './normalise';
+import { isContactName } from './tokenise';
 import type { Entities } from './types';
 
 /**
@@ -18,6 +19,8 @@ import type { Entities } from './types';
  *  - `c:<trigram>` for each character trigram of a letter token of ≥ 4 characters, padded with `^` and `$`
  *    (robust to inflection, Arabic clitics and spelling variants);
  *  - `e:phone`, `e:price`, `e:messenger`, `e:dm` when such an entity was extracted.
+ * Tokens that name a contact (a handle after `@`, a link's path: see isContactName) give no `w:`, `c:` or `d:` feature:
+ * the contact counts through its entity feature, not through the letters its owner chose.
  */
 
 /** On-disk format identifier; the loader refuses any other. */
@@ -40,10 +43,15 @@ export const MIN_NGRAM_TOKEN = 4;
 const HAS_DIGIT = /\d/u;
 const DIGIT = /\d/gu;
 
-/** Distinct feature names of a tokenised post and its entities (see the module comment). Order is first occurrence. */
-export function extractFeatures(tokens: readonly Token[], entities: Entities): string[] {
+/**
+ * Distinct feature names of a tokenised post and its entities (see the module comment). Order is first occurrence.
+ * With the normalised `text` the tokens come from, contact names (handles, link paths: see isContactName) give no
+ * token features; the model is trained and run that way.
+ */
+export function extractFeatures(tokens: readonly Token[], entities: Entities, text?: string): string[] {
   const seen = new Set<string>();
   for (const t of tokens) {
+    if (text !== undefined && isContactName(text, t.start)) continue;
     const w = t.text;
     if (HAS_DIGIT.test(w)) {
       seen.add(`d:${Math.min(9, w.match(DIGIT)?.length ?? 0)}`);
@@ -210,11 +218,11 @@ export function letterTokenIds(cm: CompiledModel, w: string): Int32Array {
 
 /**
  * Scores a tokenised post and its entities with a compiled model: the same result as
- * `scoreModel(model, extractFeatures(tokens, entities))`, computed from the known features only (an unknown feature
- * weighs nothing). `tokenIds[t]`, when given and not null, is {@link letterTokenIds} of letter token t (else it is
+ * `scoreModel(model, extractFeatures(tokens, entities, text))`, computed from the known features only (an unknown
+ * feature weighs nothing). `tokenIds[t]`, when given and not null, is {@link letterTokenIds} of letter token t (else it is
  * looked up in the model's cache). Not re-entrant per compiled model (synchronous use only).
  */
-export function scoreTokens(cm: CompiledModel, tokens: readonly Token[], entities: Entities, tokenIds?: ReadonlyArray<Int32Array | null>): ModelOutput {
+export function scoreTokens(cm: CompiledModel, tokens: readonly Token[], entities: Entities, tokenIds?: ReadonlyArray<Int32Array | null>, text?: string): ModelOutput {
   if (++cm.stamp === 0xffffffff) {
     cm.seen.fill(0);
     cm.stamp = 1;
@@ -224,6 +232,7 @@ export function scoreTokens(cm: CompiledModel, tokens: readonly Token[], entitie
   const buf = cm.known;
   let count = 0;
   for (let t = 0; t < tokens.length; t++) {
+    if (text !== undefined && isContactName(text, (tokens[t] as Token).start)) continue;
     const given = tokenIds?.[t];
     if (given !== undefined && given !== null) {
       // a letter token, its ids looked up by the caller

@@ -11,7 +11,7 @@ import type { Entities, LanguageGuess, RuleHit } from './types';
 export type { Entities, RuleHit, Span } from './types';
 
 /** Version of the detection code (normalisation, matching, entity extraction, features, scoring). Bump on any behaviour change. */
-export const PIPELINE_VERSION = 'pipeline-2.6.1';
+export const PIPELINE_VERSION = 'pipeline-2.7.0';
 
 /**
  * Score cut-offs, all in 0..1 with review ≤ flag: score ≥ flag → 'smuggling_ad' and `flagged`; ≥ review →
@@ -209,7 +209,7 @@ export function createDetector(ruleset: Ruleset, thresholds: Thresholds, options
       hitsOf[i] = matchRules(matcher, ns[i] as NormalisedText, toks[i] as Token[], ents[i] as Entities, langs[i] as LanguageGuess, looked[i]?.terms);
     }
     for (let i = 0; i < count; i++) {
-      models[i] = compiledModel === null ? null : scoreTokens(compiledModel, toks[i] as Token[], ents[i] as Entities, looked[i]?.ids);
+      models[i] = compiledModel === null ? null : scoreTokens(compiledModel, toks[i] as Token[], ents[i] as Entities, looked[i]?.ids, (ns[i] as NormalisedText).text);
     }
     const out = new Array<{ detection: Detection; normalised: NormalisedText }>(count);
     for (let i = 0; i < count; i++) {
