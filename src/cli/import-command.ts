@@ -191,6 +191,23 @@ export async function importCommand(o: Opts): Promise<void> {
   let failed = false;
   const empty: string[] = [];
 
+  // A --map is checked against every file's header before any post is sent: a later file without a mapped column
+  // would otherwise stop the import after the earlier files were sent (a usage error, not a partial import).
+  if (mapping && Object.keys(mapping).length) {
+    for (const file of files) {
+      const { head, whole } = readHead(file);
+      try {
+        const probe = openExport({ head, headIsWholeFile: whole, open: () => createReadStream(file, { highWaterMark: 1 << 16 }) }, { format, mapping, ...(str(o, 'delimiter') ? { delimiter: str(o, 'delimiter') } : {}), ...(encoding ? { encoding } : {}) });
+        const items = probe.items[Symbol.asyncIterator]();
+        await items.next();
+        await items.return?.(undefined);
+      } catch (e) {
+        if (/--map names column/u.test((e as Error).message)) throw new CliError(`${file}: ${(e as Error).message}`, 2);
+        // any other problem of the file is reported with the file's summary below, as without --map
+      }
+    }
+  }
+
   for (const file of files) {
     const name = files.length > 1 ? file : basename(file);
     const { head, whole } = readHead(file);

@@ -13,6 +13,10 @@ const dir = mkdtempSync(join(tmpdir(), 'cli-usage-'));
 const posts = join(dir, 'posts.ndjson');
 writeFileSync(posts, '{"id":1,"text":"hello"}\n');
 const missing = join(dir, 'no-such-dir', 'out.file');
+const csvA = join(dir, 'a.csv');
+writeFileSync(csvA, 'post_ref,body,audience\nr1,Boat to Italy,public\n');
+const csvB = join(dir, 'b.csv');
+writeFileSync(csvB, 'ref,body,audience\nr2,hello,public\n');
 // a public key of this test's own: a fresh clone has no key in var/ yet
 const publicKeyFile = join(dir, 'audit-public-key.pem');
 writeFileSync(publicKeyFile, generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }));
@@ -48,6 +52,7 @@ describe('CLI usage', () => {
     ['an option of another command (rules:check --rules would check the shipped rules)', ['rules:check', '--rules', dir], /^error: rules:check takes no option --rules/],
     ['an argument to a command that takes none', ['rules:check', dir], /^error: rules:check takes no argument/],
     ['a folder given to classify', ['classify', dir], /^error: .*: is a folder, not a file of posts/],
+    ['a --map column that a later file lacks (checked before any file is sent)', ['import', csvA, csvB, '--format', 'csv', '--map', 'id=post_ref,text=body,visibility=audience', '--platform', 'telegram', '--source', 'telegram', '--legal-basis', 'Order 1', '--collected-by', 'officer-1', '--dry-run'], /^error: .*b\.csv: --map names column\(s\) the CSV header does not have: id=post_ref/],
     ['a folder given to import', ['import', dir, '--format', 'ndjson', '--dry-run'], /^error: cannot read .*: it is a folder/],
     ['evaluate options given to classify', ['classify', posts, '--fail-under', 'f1=0.9'], /^error: classify takes no option --fail-under/],
     ['an unreadable public key file', ['evidence:verify', posts, '--public-key', join(dir, 'none.pem')], /^error: --public-key: cannot read the public key/],
