@@ -15,6 +15,7 @@ import { ImportTally } from '../../src/ingestion/sources/domain/tally';
 import { toUtc } from '../../src/ingestion/sources/domain/dates';
 import { sniffDelimiter } from '../../src/ingestion/sources/domain/tabular';
 import type { SourcePost } from '../../src/ingestion/sources/domain/types';
+import { mapTelegramMessage } from '../../src/ingestion/sources/domain/telegram';
 
 const DIR = join(__dirname, '..', 'fixtures', 'imports');
 
@@ -49,6 +50,12 @@ describe('Telegram: whole-account export', () => {
     expect(r.posts[0]!.text).toBe('Boat Friday contact (https://wa.me/447700900123) Agent🚤quoted wordssecret price 2000code block+33 6 39 98 00 01');
     expect(r.posts[1]!.text).toBe('[contact] Fake Driver +447700900124');
     expect(r.posts[2]!.text).toBe('مرحبا عبور 1500 يورو ☎ 07700 900125');
+  });
+
+  it.each([[1e300], [-1], [0], [1.5], ['007x']])('refuses a message whose id is %p (not a positive whole number)', (id) => {
+    const r = mapTelegramMessage({ id, type: 'message', date: '2026-11-10T10:00:00', date_unixtime: '1794304800', from_id: 'user1', text: 'hello' }, { type: 'public_channel', id: '555' }, {});
+    expect(r).toMatchObject({ kind: 'refused' });
+    expect(mapTelegramMessage({ id: 7, type: 'message', date_unixtime: '1794304800', from_id: 'user1', text: 'hello' }, { type: 'public_channel', id: '555' }, {})).toMatchObject({ kind: 'post' });
   });
 });
 

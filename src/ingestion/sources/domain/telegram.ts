@@ -60,6 +60,8 @@ export function mapTelegramMessage(msg: unknown, chat: TelegramChat, opts: MapOp
   const id = str(msg.id);
   const seqId = typeof msg.id === 'number' ? msg.id : id !== undefined && /^\d+$/.test(id) ? Number(id) : undefined;
   if (id === undefined || seqId === undefined) return refused('message has no numeric id');
+  // Telegram numbers the messages of a chat 1, 2, 3...: anything else (0, -1, 1.5, 1e300) is not a message id
+  if (!Number.isSafeInteger(seqId) || seqId < 1) return refused(`message id ${id.slice(0, 40)} is not a positive whole number`, id);
   if (!chat.type) return refused('chat type unknown: the export has no top-level "type" before "messages"', id);
   if (!TELEGRAM_PUBLIC_TYPES.includes(chat.type)) return refused(`chat type "${chat.type}" is not public (only ${TELEGRAM_PUBLIC_TYPES.join(', ')})`, id);
   const group = chat.id ?? chat.name ?? '';
