@@ -52,6 +52,7 @@ export function sniffEncoding(head: Buffer, headIsWholeFile: boolean): TextEncod
   let multiByte = 0;
   let stray = 0; // bytes ≥ 0x80 that start no valid UTF-8 sequence
   let cp1252 = 0;
+  let turkish = 0; // bytes of Ğ İ Ş ğ ı ş in Windows-1254 (Ð Ý Þ ð ý þ in Windows-1252) inside a word
   const letter = (b: number | undefined) => b !== undefined && ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x7a);
   for (let i = 0; i < body.length; i++) {
     const b = body[i]!;
@@ -65,10 +66,12 @@ export function sniffEncoding(head: Buffer, headIsWholeFile: boolean): TextEncod
       continue;
     }
     stray++;
-    if (b <= 0x9f || (b >= 0xc0 && (letter(body[i - 1]) || letter(body[i + 1])))) {
+    const inWord = letter(body[i - 1]) || letter(body[i + 1]);
+    if (b <= 0x9f || (b >= 0xc0 && inWord)) {
       // Windows-1252 punctuation (€ ‘ ’ “ ” – —), or an accented letter inside a word (café, Über).
       cp1252++;
     }
+    if (inWord && TURKISH_BYTES.has(b)) turkish++;
   }
   // Mostly UTF-8 with a few bad bytes (their lines are refused): UTF-8. In a code page's text, letter pairs sometimes
   // happen to form a valid UTF-8 sequence (Arabic ة then ، in Windows-1256), but far fewer than the bytes that do not.
@@ -83,19 +86,11 @@ export function sniffEncoding(head: Buffer, headIsWholeFile: boolean): TextEncod
   // Ş ş Ğ ğ İ ı, Turkish letters with no place in Windows-1252, take the bytes of Icelandic Þ þ Ð ð Ý ý there, letters
   // that none of the route languages writes: their bytes next to a letter mark a Turkish page even where chardet's
   // statistics, on a head with few of them, rank the Western page first.
-  return turkishLetters(body) > 0 ? 'windows-1254' : 'windows-1252';
+  return turkish > 0 ? 'windows-1254' : 'windows-1252';
 }
 
-/** Bytes 0xD0 0xDD 0xDE 0xF0 0xFD 0xFE (Windows-1254: Ğ İ Ş ğ ı ş) with an ASCII letter before or after them. */
-function turkishLetters(body: Buffer): number {
-  let n = 0;
-  const letter = (b: number | undefined) => b !== undefined && (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7a;
-  for (let i = 0; i < body.length; i++) {
-    const b = body[i]!;
-    if ((b === 0xd0 || b === 0xdd || b === 0xde || b === 0xf0 || b === 0xfd || b === 0xfe) && (letter(body[i - 1]) || letter(body[i + 1]))) n++;
-  }
-  return n;
-}
+/** Windows-1254's Ğ İ Ş ğ ı ş: 0xD0 0xDD 0xDE 0xF0 0xFD 0xFE. */
+const TURKISH_BYTES: ReadonlySet<number> = new Set([0xd0, 0xdd, 0xde, 0xf0, 0xfd, 0xfe]);
 
 /** Decodes a byte stream from `encoding` to UTF-8 (its byte order mark dropped). */
 export class ToUtf8 extends Transform {
