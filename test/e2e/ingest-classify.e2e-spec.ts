@@ -57,7 +57,9 @@ describe('ingest → queue → classify → flag → audit', () => {
     expect(one.body.history.map((h: { action: string }) => h.action)).toEqual(expect.arrayContaining(['classification', 'flag']));
     // the five offers are near-duplicates of one another: the flag shows its cluster
     expect(one.body.cluster.size).toBeGreaterThanOrEqual(5);
-    expect(one.body.cluster.siblings[0].reasons).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'near_duplicate' })]));
+    // (siblings come in no set order, and posts of other tests may share the offers' phone number only)
+    const nearDuplicates = one.body.cluster.siblings.filter((s: { reasons: Array<{ kind: string }> }) => s.reasons.some((r) => r.kind === 'near_duplicate'));
+    expect(nearDuplicates.length).toBeGreaterThanOrEqual(4);
     expect(await prisma.auditEvent.count({ where: { action: 'combination', resourceId: one.body.id } })).toBe(1);
     expect(JSON.stringify(await prisma.postClusterKey.findMany({ where: { postId: one.body.post.id } }))).not.toMatch(/7700/);
 
