@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { openExport, type ReadOptions } from '../../src/ingestion/sources/read-export';
 import { sniffEncoding } from '../../src/ingestion/sources/encodings';
-import { quoteUnsafeIntegers, readLines } from '../../src/ingestion/sources/readers';
+import { parseJsonLine, readLines } from '../../src/ingestion/sources/readers';
 import { ImportTally } from '../../src/ingestion/sources/domain/tally';
 import { toUtc } from '../../src/ingestion/sources/domain/dates';
 import { sniffDelimiter } from '../../src/ingestion/sources/domain/tabular';
@@ -98,8 +98,8 @@ describe('NDJSON', () => {
     expect(r.summary.refusals.listed).toEqual([expect.objectContaining({ line: 4, reason: expect.stringMatching(/^invalid JSON: .*the file may be cut short\)$/) })]);
   });
 
-  it('quoteUnsafeIntegers leaves strings, safe numbers and decimals alone', () => {
-    expect(quoteUnsafeIntegers('{"a":"1790000000000000001","b":1790000000000000001,"c":[12,-9007199254740993,1.5e300]}')).toBe('{"a":"1790000000000000001","b":"1790000000000000001","c":[12,"-9007199254740993",1.5e300]}');
+  it('unsafe integers become their digits; strings, safe numbers and decimals are left alone', () => {
+    expect(parseJsonLine('{"a":"1790000000000000001","b":1790000000000000001,"c":[12,-9007199254740993,1.5e300]}')).toEqual(JSON.parse('{"a":"1790000000000000001","b":"1790000000000000001","c":[12,"-9007199254740993",1.5e300]}'));
   });
 
   it('a line longer than the limit is reported and the lines after it are read', async () => {

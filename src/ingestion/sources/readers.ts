@@ -6,6 +6,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { parse as losslessParse } from 'lossless-json';
 import { firstInvalidUtf8Offset } from '../domain/body';
 import { incompleteTail } from './encodings';
 
@@ -71,41 +72,35 @@ export async function* readLines(input: Readable, maxBytes = MAX_LINE_BYTES): As
  * one element per line) is allowed.
  */
 export function parseJsonLine(text: string): unknown {
-  const t = text.replace(/^\uFEFF/, '');
-  const src = /\d{16}/.test(t) ? quoteUnsafeIntegers(t) : t;
+  const src = text.replace(/^\uFEFF/, '');
   try {
-    return JSON.parse(src);
+    return parseExactIntegers(src);
   } catch (e) {
     const cut = src.replace(/,\s*$/, '');
     if (cut !== src) {
-      try { return JSON.parse(cut); } catch { /* report the first error */ }
+      try { return parseExactIntegers(cut); } catch { /* report the first error */ }
     }
     throw e;
   }
 }
 
-/** Puts quotes around the integer literals of a JSON text that a double cannot hold exactly. */
-export function quoteUnsafeIntegers(json: string): string {
-  let out = '';
-  let from = 0;
-  for (let i = 0; i < json.length; i++) {
-    const c = json[i]!;
-    if (c === '"') {
-      // Skip the string, escapes included.
-      for (i++; i < json.length && json[i] !== '"'; i++) if (json[i] === '\\') i++;
-      continue;
-    }
-    if (c !== '-' && (c < '0' || c > '9')) continue;
-    let j = i + 1;
-    while (j < json.length && /[\d.eE+-]/.test(json[j]!)) j++;
-    const lit = json.slice(i, j);
-    if (/^-?\d{16,}$/.test(lit) && !Number.isSafeInteger(Number(lit))) {
-      out += `${json.slice(from, i)}"${lit}"`;
-      from = j;
-    }
-    i = j - 1;
+/**
+ * JSON.parse, except that integers a double cannot hold exactly come back as strings of their digits (lossless-json
+ * reads them); only for texts with a run of 16 digits. A text lossless-json refuses is parsed by JSON.parse, so that
+ * errors read as JSON.parse words them (and duplicate keys keep its last-one-wins reading).
+ */
+export function parseExactIntegers(json: string): unknown {
+  if (!/\d{16}/.test(json)) return JSON.parse(json);
+  try {
+    return losslessParse(json, null, exactNumber);
+  } catch {
+    return JSON.parse(json);
   }
-  return from ? out + json.slice(from) : json;
+}
+
+function exactNumber(literal: string): number | string {
+  const n = Number(literal);
+  return /^-?\d+$/.test(literal) && !Number.isSafeInteger(n) ? literal : n;
 }
 
 /** Byte offset of the first invalid UTF-8 sequence of a line, or -1. */
