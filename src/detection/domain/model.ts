@@ -37,6 +37,11 @@ export interface LinearModel {
   trainedOn: Record<string, unknown>;
 }
 
+/** `text` when it can hold a contact name (it has an '@' or a '/': see isContactName), else undefined: most posts skip the check. */
+function withContactNames(text: string | undefined): string | undefined {
+  return text !== undefined && (text.includes('@') || text.includes('/')) ? text : undefined;
+}
+
 /** Minimum length of a letter token for its character trigrams to be features. */
 export const MIN_NGRAM_TOKEN = 4;
 
@@ -50,8 +55,9 @@ const DIGIT = /\d/gu;
  */
 export function extractFeatures(tokens: readonly Token[], entities: Entities, text?: string): string[] {
   const seen = new Set<string>();
+  const contactText = withContactNames(text);
   for (const t of tokens) {
-    if (text !== undefined && isContactName(text, t.start)) continue;
+    if (contactText !== undefined && isContactName(contactText, t.start)) continue;
     const w = t.text;
     if (HAS_DIGIT.test(w)) {
       seen.add(`d:${Math.min(9, w.match(DIGIT)?.length ?? 0)}`);
@@ -231,8 +237,9 @@ export function scoreTokens(cm: CompiledModel, tokens: readonly Token[], entitie
   const seen = cm.seen;
   const buf = cm.known;
   let count = 0;
+  const contactText = withContactNames(text);
   for (let t = 0; t < tokens.length; t++) {
-    if (text !== undefined && isContactName(text, (tokens[t] as Token).start)) continue;
+    if (contactText !== undefined && isContactName(contactText, (tokens[t] as Token).start)) continue;
     const given = tokenIds?.[t];
     if (given !== undefined && given !== null) {
       // a letter token, its ids looked up by the caller
