@@ -2,7 +2,7 @@
  * Offline detection command `classify` (posts in, NDJSON detections out) and the post reader it shares with `evaluate`
  * and `compare` (evaluation-commands.ts). Needs neither PostgreSQL nor Redis.
  */
-import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import { loadEnv } from '../config/env';
@@ -13,7 +13,7 @@ import { firstInvalidUtf8Offset } from '../ingestion/domain/body';
 import { defaultPoliciesDir } from '../policy/policy-loader';
 import { PROJECT_ROOT } from '../prisma/schema-engine';
 import type { Opts } from './commands';
-import { CliError, OutputFile } from './output';
+import { CliError, fileKind, OutputFile } from './output';
 
 /**
  * Exit code of `classify`, `evaluate` and `compare` when any input line or entry was refused. The
@@ -297,11 +297,3 @@ export async function classifyInChunks<P extends { text: string }>(
   await flush();
 }
 
-function fileKind(path: string): 'file' | 'folder' | 'none' {
-  try {
-    const st = statSync(path);
-    return st.isDirectory() ? 'folder' : 'file';
-  } catch {
-    return 'none';
-  }
-}

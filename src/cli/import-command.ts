@@ -18,7 +18,7 @@ import { parseMapping } from '../ingestion/sources/domain/tabular';
 import { ImportTally, type ImportSummary } from '../ingestion/sources/domain/tally';
 import type { GapReport } from '../ingestion/sources/domain/completeness';
 import { FORMATS, type FormatName, type Location, type SourcePost } from '../ingestion/sources/domain/types';
-import { CliError, printJson } from './output';
+import { CliError, fileKind, printJson } from './output';
 import type { Opts } from './commands';
 
 const HEAD_BYTES = 64 * 1024;
@@ -153,9 +153,8 @@ export async function importCommand(o: Opts): Promise<void> {
   const format = (str(o, 'format') ?? 'auto') as FormatName;
   if (!(FORMATS as readonly string[]).includes(format)) throw new CliError(`unknown --format "${format}": use one of ${FORMATS.join(', ')}\nusage: ${IMPORT_USAGE}`, 2);
   for (const f of files) {
-    let folder = false;
-    try { folder = statSync(f).isDirectory(); } catch { throw new CliError(`cannot read ${f}: no such file`, 2); }
-    if (folder) throw new CliError(`cannot read ${f}: it is a folder (name the export files in it)`, 2);
+    const kind = fileKind(f);
+    if (kind !== 'file') throw new CliError(`cannot read ${f}: ${kind === 'folder' ? 'it is a folder (name the export files in it)' : 'no such file'}`, 2);
   }
   const dryRun = Boolean(o.values['dry-run']);
   // The dry run checks the provenance exactly as the real run (and the API) will.

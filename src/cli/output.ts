@@ -50,6 +50,15 @@ export function publicKeyOption(path: string, option = '--public-key'): KeyObjec
   }
 }
 
+/** What a path given as input names: a file (anything readable that is not a folder), a folder, or nothing. */
+export function fileKind(path: string): 'file' | 'folder' | 'none' {
+  try {
+    return statSync(path).isDirectory() ? 'folder' : 'file';
+  } catch {
+    return 'none';
+  }
+}
+
 /** Whether two paths name one existing file (same device and inode); false when either does not exist. */
 function sameFile(a: string, b: string): boolean {
   try {
